@@ -1,0 +1,5 @@
+"""`python -m rowboat` runs the command line."""
+
+from rowboat.cli import main
+
+raise SystemExit(main())

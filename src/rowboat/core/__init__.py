@@ -1,0 +1,1 @@
+"""The importer: reading, mapping, validation, targets, submission and jobs. No Qt here."""
