@@ -1,0 +1,47 @@
+# The few commands everyone runs. Each target creates the virtual environment it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: run test check lint typecheck contracts pytest bench sandbox clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: validate the bundled sample spreadsheet against Plandocket contacts (the GUI comes later)
+run: $(STAMP)
+	-$(BIN)/rowboat validate resources/samples/attendees.xlsx --endpoint plandocket.contacts --region DE
+
+## test: everything CI checks: lint, format, types, import boundaries, tests
+test: check
+
+check: lint typecheck contracts pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+
+pytest: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+## bench: performance against baselines measured in the same run (slow; not part of test)
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+## sandbox: the local stand-in for every vendor's API, in the foreground
+sandbox: $(STAMP)
+	$(BIN)/rowboat sandbox
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist

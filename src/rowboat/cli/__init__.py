@@ -1,0 +1,93 @@
+"""The `rowboat` command line: argument parsing; the work is in commands.py over rowboat.core."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from rowboat import __version__
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_INVALID_ROWS = 1
+EXIT_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rowboat",
+        description="Carry spreadsheet rows into event, learning and CRM systems.",
+    )
+    parser.add_argument("--version", action="version", version=f"rowboat {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("endpoints", help="list every target endpoint with its id")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--fields", action="store_true", help="also list each endpoint's fields")
+
+    p = sub.add_parser("inspect", help="show how a spreadsheet is read: sheets, header, columns")
+    _add_source_arguments(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+    p = sub.add_parser(
+        "validate",
+        help="check a spreadsheet against an endpoint, offline",
+        description="Exit status: 0 every row is valid, 1 some rows are invalid, "
+        "2 the file cannot be read or the arguments are wrong.",
+    )
+    _add_source_arguments(p)
+    p.add_argument("--endpoint", required=True, metavar="ID", help="endpoint id (see `endpoints`)")
+    p.add_argument("--mapping", metavar="M.json", help="a mapping file; unnamed fields are matched")
+    p.add_argument("--schema", metavar="S.json", help="a schema file extending the endpoint")
+    p.add_argument("--region", metavar="CC", help="country for phones without +code, e.g. DE")
+    p.add_argument(
+        "--decimal-comma",
+        choices=["auto", "yes", "no"],
+        default="auto",
+        help="whether numbers use a decimal comma (149,50)",
+    )
+    p.add_argument("--report", metavar="OUT", help="export invalid rows with an Errors column")
+    p.add_argument("--valid-out", metavar="OUT", help="export the normalised valid rows")
+    p.add_argument("--save-profile", action="store_true", help="remember this mapping")
+    p.add_argument("--no-profile", action="store_true", help="ignore remembered mappings")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    p.add_argument("--limit", type=int, default=50, help="problems to print in text mode")
+
+    p = sub.add_parser("template", help="write an empty xlsx template for an endpoint")
+    p.add_argument("endpoint", metavar="ID")
+    p.add_argument("out", metavar="OUT.xlsx")
+    p.add_argument("--schema", metavar="S.json", help="a schema file extending the endpoint")
+
+    sub.add_parser(
+        "sandbox",
+        help="run the local sandbox that behaves like every vendor's API",
+        add_help=False,
+    )
+    return parser
+
+
+def _add_source_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--sheet", help="sheet name or 1-based number (default: the first with data)")
+    p.add_argument("--header-row", type=int, metavar="N", help="1-based row of the header")
+    p.add_argument("--encoding", help="text encoding of a csv/txt file (default: detected)")
+    p.add_argument("--delimiter", help="delimiter of a csv/txt file (default: detected)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["sandbox"]:
+        # The sandbox has its own options; it is a separate program sharing the entry point.
+        from rowboat.sandbox.cli import main as sandbox_main
+
+        return sandbox_main(args_list[1:])
+    args = build_parser().parse_args(args_list)
+
+    from rowboat.cli.commands import run
+
+    return run(args)
