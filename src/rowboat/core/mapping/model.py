@@ -25,6 +25,7 @@ class MatchMethod(StrEnum):
     EXACT = "exact"  # header equals the field key or label (ignoring case, spaces, punctuation)
     SYNONYM = "synonym"  # header is a known synonym of the field
     FUZZY = "fuzzy"  # header is close to a key, label or synonym
+    CONTENT = "content"  # the column's values look like the field's type (e.g. emails)
     PROFILE = "profile"  # taken from a saved mapping profile
     MANUAL = "manual"  # chosen by the user or a mapping file
 
@@ -60,6 +61,9 @@ class Mapping(BaseModel):
 
     endpoint_id: str
     sources: tuple[FieldSource, ...] = ()
+    # Fields a person chose to leave out (a mapping file's `"field": null`): merging this mapping
+    # over an automatic match keeps them unmapped.
+    unmapped: tuple[str, ...] = ()
 
     def for_field(self, key: str) -> FieldSource | None:
         for s in self.sources:
