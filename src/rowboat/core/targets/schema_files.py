@@ -12,7 +12,7 @@ from rowboat.core.errors import ConfigurationError
 from rowboat.core.targets.registry import endpoint_with_fields, get_endpoint
 from rowboat.core.targets.schema import Endpoint, Field, FieldType, Rule
 
-__all__ = ["SchemaFile", "load_schema_file", "parse_schema"]
+__all__ = ["SchemaFile", "describe_problem", "load_schema_file", "parse_schema"]
 
 _HINT = "See docs/mapping-and-schema-files.md for the format of a schema file."
 
@@ -68,7 +68,7 @@ def parse_schema(data: Any, *, source: str = "the schema") -> Endpoint:
         schema = SchemaFile.model_validate(data)
     except ValidationError as exc:
         raise ConfigurationError(
-            f"The schema file '{source}' does not fit: {_first_problem(exc, data)}.",
+            f"The schema file '{source}' does not fit: {describe_problem(exc, data)}.",
             hint=_HINT,
             detail=str(exc),
         ) from None
@@ -120,8 +120,11 @@ def _check_fields(fields: tuple[Field, ...], source: str) -> None:
             raise ConfigurationError(f"{where} with a min_length above its max_length.", hint=_HINT)
 
 
-def _first_problem(exc: ValidationError, data: Any) -> str:
-    """Pydantic's first error in a coordinator's words: where it is, then what is wrong."""
+def describe_problem(exc: ValidationError, data: Any) -> str:
+    """Pydantic's first error in a coordinator's words: where it is, then what is wrong.
+
+    `data` is the JSON that was validated, so items of a list can be named by their "key".
+    """
     error = exc.errors()[0]
     where: list[str] = []
     node: Any = data
