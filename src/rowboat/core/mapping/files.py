@@ -55,7 +55,8 @@ class MappingFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     endpoint: str | None = None
-    fields: dict[str, str | FieldEntry | None]
+    # Each value is checked on its own (see _entry), so an error names the field it is about.
+    fields: dict[str, Any]
 
 
 def load_mapping(path: str | Path, endpoint: Endpoint) -> Mapping:
@@ -116,13 +117,32 @@ def mapping_from_json(
         )
     sources: list[FieldSource] = []
     unmapped: list[str] = []
-    for name, entry in parsed.fields.items():
+    for name, value in parsed.fields.items():
         key = name if isinstance(endpoint, str) else _field_key(name, endpoint, source)
+        entry = _entry(key, value, source)
         if entry is None:
             unmapped.append(key)
         else:
             sources.append(_source(key, entry, source, method))
     return Mapping(endpoint_id=endpoint_id, sources=tuple(sources), unmapped=tuple(unmapped))
+
+
+def _entry(key: str, value: Any, source: str) -> str | FieldEntry | None:
+    if value is None or isinstance(value, str):
+        return value
+    where = f"The mapping file '{source}' says for '{key}'"
+    if not isinstance(value, dict):
+        raise MappingError(
+            f"{where} {json.dumps(value)}; give a column name, an object or null.", hint=_HINT
+        )
+    try:
+        return FieldEntry.model_validate(value)
+    except ValidationError as exc:
+        raise MappingError(
+            f"{where} something that does not fit: {describe_problem(exc, value)}.",
+            hint=_HINT,
+            detail=str(exc),
+        ) from None
 
 
 def _field_key(name: str, endpoint: Endpoint, source: str) -> str:

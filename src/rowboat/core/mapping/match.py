@@ -38,7 +38,7 @@ FUZZY_CEILING = 0.9  # a near miss never outranks a known synonym
 FUZZY_THRESHOLD = 0.8  # below this a column stays unmapped
 # Short headers differ by a letter and mean something else ("Stand" is not "Stadt"), so they
 # must be closer before a near miss counts.
-SHORT_THRESHOLD = 0.86
+SHORT_THRESHOLD = 0.9
 SHORT = 6
 CONTENT_CONFIDENCE = 0.8
 _RANK = {MatchMethod.EXACT: 0, MatchMethod.SYNONYM: 1, MatchMethod.FUZZY: 2}
