@@ -1,14 +1,17 @@
-"""Table: the cells of one sheet as the user sees them, with each row's number in the user's file."""
+"""Table: the cells of one sheet as the user sees them, and each row's number in the file."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import numpy.typing as npt
-import pandas as pd
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    import numpy as np
+    import numpy.typing as npt
+    import pandas as pd
 
 __all__ = ["SourceInfo", "Table"]
 

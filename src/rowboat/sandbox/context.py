@@ -14,8 +14,10 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["Clock", "ManualClock", "SandboxContext", "SystemClock"]
 
@@ -62,7 +64,8 @@ class SandboxContext:
         target = str(self.state_path) if self.state_path is not None else ":memory:"
         # One connection shared by the server's threads; every use holds `lock`.
         self.db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL" if self.state_path else "PRAGMA journal_mode=MEMORY")
+        journal = "WAL" if self.state_path else "MEMORY"
+        self.db.execute(f"PRAGMA journal_mode={journal}")
         self.rng = random.Random(self.seed)
 
     def close(self) -> None:

@@ -1,4 +1,4 @@
-"""A mapping: for each endpoint field, where its value comes from in the file and how it is shaped."""
+"""A mapping: for each endpoint field, where its value comes from in the file and its shape."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ class Mapping(BaseModel):
         return tuple(s.field for s in self.sources)
 
     def column_to_field(self) -> dict[str, str]:
-        """{column: field} for columns feeding exactly one field directly (joins list each column)."""
+        """{column: field}: each column and the first field it feeds (a join lists every column)."""
         out: dict[str, str] = {}
         for s in self.sources:
             for c in s.columns:
