@@ -1,1 +1,1 @@
-"""A local HTTP server that behaves like each vendor's import API. Shares no code with rowboat.core."""
+"""A local HTTP server that behaves like each vendor's import API (no rowboat.core here)."""

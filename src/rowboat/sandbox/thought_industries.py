@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute
+from typing import TYPE_CHECKING
 
-from rowboat.sandbox.context import SandboxContext
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
+
+    from rowboat.sandbox.context import SandboxContext
 
 
 def routes(ctx: SandboxContext) -> list[BaseRoute]:
