@@ -1,0 +1,68 @@
+"""Finding the header row among title rows, blank rows and report preambles."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = ["find_header", "unique_names"]
+
+_NUMBER_OR_DATE = re.compile(r"^[\s+\-]?[\d.,:/\s-]+$")
+_SCAN = 30
+
+
+def _is_label(cell: str) -> bool:
+    cell = cell.strip()
+    return bool(cell) and len(cell) <= 60 and not _NUMBER_OR_DATE.match(cell)
+
+
+def find_header(rows: Sequence[Sequence[str]]) -> int:
+    """Index (0-based, into `rows`) of the header: the first row of mostly short labels that is
+    about as wide as the data below it. Title rows and preambles fill one or two cells only."""
+    filled = [sum(1 for c in r if c.strip()) for r in rows[:_SCAN]]
+    widest = max(filled, default=0)
+    if widest == 0:
+        return 0
+    for i, row in enumerate(rows[:_SCAN]):
+        if filled[i] < max(2, (widest + 1) // 2):
+            continue
+        labels = sum(1 for c in row if _is_label(c))
+        if labels < 0.8 * filled[i]:
+            continue
+        below = [n for n in filled[i + 1 : i + 6] if n]
+        if not below or max(below) >= max(2, filled[i] // 2):
+            return i
+    return next(i for i, n in enumerate(filled) if n)
+
+
+def unique_names(cells: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Header names made unique and never blank, and notes saying what was renamed."""
+    names: list[str] = []
+    notes: list[str] = []
+    seen: dict[str, int] = {}
+    for position, cell in enumerate(cells, start=1):
+        name = " ".join(cell.split())
+        if not name:
+            name = f"Column {_letters(position)}"
+            notes.append(f"Column {_letters(position)} has no header; it is called '{name}'.")
+        key = name.casefold()
+        if key in seen:
+            seen[key] += 1
+            renamed = f"{name} ({seen[key]})"
+            notes.append(f"Renamed the second column called '{name}' to '{renamed}'.")
+            name = renamed
+        else:
+            seen[key] = 1
+        names.append(name)
+    return names, notes
+
+
+def _letters(position: int) -> str:
+    out = ""
+    while position:
+        position, rem = divmod(position - 1, 26)
+        out = chr(65 + rem) + out
+    return out

@@ -1,0 +1,89 @@
+"""Reading text tables (csv, tsv, txt): encoding and delimiter detected, records as Excel rows."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from rowboat.core.errors import EmptyFile, NotASpreadsheet
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["decode", "read_records", "sniff_delimiter"]
+
+DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_BYTES = 256 * 1024
+
+
+def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
+    """(text, encoding used): BOMs first, then strict UTF-8, then charset-normalizer's guess."""
+    if encoding:
+        try:
+            return raw.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError) as exc:
+            raise NotASpreadsheet(
+                f"'{path.name}' cannot be read as {encoding}.",
+                hint="Leave the encoding to Rowboat, or pick the one the file was saved with.",
+                detail=str(exc),
+            ) from exc
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16", errors="replace"), "utf-16"
+    if b"\x00" not in raw[:4096]:
+        try:
+            return raw.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:_SAMPLE_BYTES]).best()
+    name = best.encoding if best is not None else None
+    if name is None or (b"\x00" in raw[:4096] and not name.startswith("utf_16")):
+        raise NotASpreadsheet(
+            f"'{path.name}' is not a text table or spreadsheet Rowboat can read.",
+            hint="Open it in Excel and save it again as .xlsx or CSV.",
+        )
+    name = "cp1252" if name in {"latin_1", "iso8859_1", "windows_1252"} else name
+    return raw.decode(name, errors="replace"), name.replace("_", "-")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter that splits the sample's lines into the most, and most regular, fields."""
+    lines = [line for line in text[:_SAMPLE_BYTES].splitlines()[:60] if line.strip()]
+    best, best_score = ",", 0.0
+    for d in DELIMITERS:
+        counts = Counter(len(row) - 1 for row in csv.reader(lines, delimiter=d))
+        counts.pop(0, None)
+        if not counts:
+            continue
+        fields, lines_with = counts.most_common(1)[0]
+        score = lines_with * (1 + min(fields, 30) / 30)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def read_records(path: Path, text: str, delimiter: str) -> list[list[str]]:
+    """Every record of the file; record i is row i+1 as Excel shows it (a quoted line break
+    stays inside its record)."""
+    if "\x00" in text or sum(1 for ch in text[:4096] if ord(ch) < 9) > 8:
+        raise NotASpreadsheet(
+            f"'{path.name}' is not a text table (it holds binary data).",
+            hint="Open it in Excel and save it again as .xlsx or CSV.",
+        )
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise NotASpreadsheet(
+            f"'{path.name}' could not be read as a table.",
+            hint="Open it in Excel and save it again as CSV.",
+            detail=str(exc),
+        ) from exc
+    if not any(any(c.strip() for c in r) for r in records):
+        raise EmptyFile(f"'{path.name}' has no rows.", hint="Choose the file that holds your rows.")
+    return records
