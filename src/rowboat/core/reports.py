@@ -1,0 +1,113 @@
+"""Exports for fixing in Excel: invalid rows with their problems, and the normalised valid rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from rowboat.core.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from rowboat.core.validation import ValidationResult
+
+__all__ = ["escape_formulas", "export_invalid", "export_valid"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formulas(column: pd.Series) -> pd.Series:
+    """Prefix cells that Excel would run as formulas (= + - @) with a quote, so they stay text."""
+    text = column.astype(str)
+    risky = text.str.startswith(_FORMULA_START)
+    return text.where(~risky, "'" + text)
+
+
+def export_invalid(result: ValidationResult, path: str | Path) -> Path:
+    """The invalid rows as read, with the row in the file first and every problem in 'Errors'."""
+    out = _target(result, path)
+    positions = np.flatnonzero(~result.valid)
+    frame = result.table.frame.iloc[positions].reset_index(drop=True)
+    errors = result.messages_by_position().reindex(positions).fillna("").to_numpy()
+    frame.insert(0, "Row", result.table.source_rows[positions])
+    frame["Errors"] = errors
+    bad_cells = _bad_cells(result, positions, list(frame.columns))
+    _write(frame, out, bad_cells)
+    return out
+
+
+def export_valid(result: ValidationResult, path: str | Path) -> Path:
+    """The valid rows' normalised values, headed by the endpoint's field labels."""
+    out = _target(result, path)
+    positions = np.flatnonzero(result.valid)
+    frame = result.values.iloc[positions].reset_index(drop=True)
+    frame.columns = pd.Index([result.endpoint.field(k).label for k in frame.columns])
+    _write(frame, out, set())
+    return out
+
+
+def _target(result: ValidationResult, path: str | Path) -> Path:
+    out = Path(path)
+    if out.suffix.lower() not in {".xlsx", ".csv"}:
+        raise ConfigurationError(
+            f"Rowboat cannot write '{out.name}'.", hint="Name the export .xlsx or .csv."
+        )
+    if out.resolve() == result.table.info.path.resolve():
+        raise ConfigurationError(
+            f"'{out.name}' is the file being imported; Rowboat never overwrites it.",
+            hint="Choose another name for the export.",
+        )
+    return out
+
+
+def _bad_cells(
+    result: ValidationResult, positions: np.ndarray, columns: list[str]
+) -> set[tuple[int, int]]:
+    """(row, column) indexes in the export of the cells that hold a problem."""
+    where = {int(p): i for i, p in enumerate(positions)}
+    index = {c: i for i, c in enumerate(columns)}
+    cells = set()
+    for pos, column in zip(result.issues["pos"], result.issues["column"], strict=True):
+        if column in index and int(pos) in where:
+            cells.add((where[int(pos)], index[column]))
+    return cells
+
+
+def _write(frame: pd.DataFrame, out: Path, bad_cells: set[tuple[int, int]]) -> None:
+    if out.suffix.lower() == ".csv":
+        escaped = frame.apply(escape_formulas)
+        # UTF-8 with a BOM, so Excel shows accents right when it opens the file.
+        escaped.to_csv(out, index=False, encoding="utf-8-sig")
+        return
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Rows")
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="FFF4CCCC")
+    header = []
+    for name in frame.columns:
+        cell = WriteOnlyCell(sheet, value=str(name))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    columns = [frame[c].tolist() for c in frame.columns]
+    for r, values in enumerate(zip(*columns, strict=True)):
+        row = []
+        for c, value in enumerate(values):
+            # Written as text cells, which Excel never evaluates, so "+49..." stays a phone.
+            cell = WriteOnlyCell(
+                sheet, value=value if isinstance(value, int | np.integer) else str(value)
+            )
+            if isinstance(value, str):
+                cell.data_type = "s"
+            if (r, c) in bad_cells:
+                cell.fill = fill
+            row.append(cell)
+        sheet.append(row)
+    book.save(out)

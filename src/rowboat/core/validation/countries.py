@@ -1,0 +1,54 @@
+"""Country names in many languages and codes -> ISO 3166-1 alpha-2, from phonenumbers data."""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+__all__ = ["country_code", "fold"]
+
+# Common spellings and alpha-3 codes that the locale data does not hold.
+_EXTRA = {
+    "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states of america": "US", "america": "US",
+    "uk": "GB", "u.k.": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+    "great britain": "GB",
+    "holland": "NL", "czech republic": "CZ", "south korea": "KR", "korea": "KR", "russia": "RU",
+    "deu": "DE", "fra": "FR", "esp": "ES", "ita": "IT", "gbr": "GB", "nld": "NL", "bel": "BE",
+    "aut": "AT", "che": "CH", "pol": "PL", "prt": "PT", "irl": "IE", "swe": "SE", "nor": "NO",
+    "dnk": "DK", "fin": "FI", "cze": "CZ", "hun": "HU", "grc": "GR", "tur": "TR", "can": "CA",
+    "mex": "MX", "bra": "BR", "arg": "AR", "aus": "AU", "nzl": "NZ", "jpn": "JP", "chn": "CN",
+    "ind": "IN", "zaf": "ZA", "lux": "LU", "rou": "RO", "bgr": "BG", "hrv": "HR", "svn": "SI",
+    "svk": "SK", "est": "EE", "lva": "LV", "ltu": "LT", "ukr": "UA", "isr": "IL", "are": "AE",
+    "sgp": "SG", "kor": "KR", "col": "CO", "chl": "CL", "per": "PE",
+}  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so 'Österreich' and 'osterreich' meet."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@cache
+def _names() -> dict[str, str]:
+    from phonenumbers.geodata.locale import LOCALE_DATA
+
+    names: dict[str, str] = {}
+    for region, by_language in LOCALE_DATA.items():
+        if len(region) != 2:
+            continue
+        names[region.casefold()] = region
+        for value in by_language.values():
+            # A value "*xx" stands for the value given under language "xx".
+            for _ in range(3):  # references are one hop deep; a bound keeps a bad entry harmless
+                if value.startswith("*"):
+                    value = by_language.get(value[1:], "")
+            if value:
+                names.setdefault(fold(value), region)
+    names.update(_EXTRA)
+    return names
+
+
+def country_code(value: str) -> str | None:
+    """The alpha-2 code for a country name (many languages) or code, or None."""
+    return _names().get(fold(value))
