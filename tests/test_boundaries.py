@@ -23,7 +23,7 @@ def test_core_and_cli_import_without_qt() -> None:
 
 
 def test_sandbox_imports_neither_qt_nor_core() -> None:
-    loaded = _modules_after_import("import rowboat.sandbox.app, rowboat.sandbox.server")
+    loaded = _modules_after_import("import rowboat.sandbox, rowboat.sandbox.context")
     assert not any(m.startswith(("PySide6", "rowboat.core")) for m in loaded)
 
 

@@ -41,8 +41,16 @@ def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
             pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw[:_SAMPLE_BYTES]).best()
+    matches = from_bytes(raw[:_SAMPLE_BYTES])
+    best = matches.best()
     name = best.encoding if best is not None else None
+    if best is not None and name != "cp1252":
+        # Western European text reads the same in several code pages; Excel on Windows writes
+        # cp1252, so it wins whenever it reads the bytes as cleanly as the best guess.
+        same_text = set(best.could_be_from_charset)
+        clean = {m.encoding for m in matches if m.chaos <= best.chaos}
+        if "cp1252" in same_text | clean:
+            name = "cp1252"
     if name is None or (b"\x00" in raw[:4096] and not name.startswith("utf_16")):
         raise NotASpreadsheet(
             f"'{path.name}' is not a text table or spreadsheet Rowboat can read.",
