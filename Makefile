@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: run test check lint typecheck contracts pytest bench sandbox clean
+.PHONY: run test check lint typecheck contracts pytest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,10 +38,6 @@ pytest: $(STAMP)
 ## bench: performance against baselines measured in the same run (slow; not part of test)
 bench: $(STAMP)
 	$(BIN)/python -m bench
-
-## sandbox: the local stand-in for every vendor's API, in the foreground
-sandbox: $(STAMP)
-	$(BIN)/rowboat sandbox
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist

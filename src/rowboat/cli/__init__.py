@@ -63,11 +63,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", metavar="OUT.xlsx")
     p.add_argument("--schema", metavar="S.json", help="a schema file extending the endpoint")
 
-    sub.add_parser(
-        "sandbox",
-        help="run the local sandbox that behaves like every vendor's API",
-        add_help=False,
-    )
     return parser
 
 
@@ -80,13 +75,7 @@ def _add_source_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    if args_list[:1] == ["sandbox"]:
-        # The sandbox has its own options; it is a separate program sharing the entry point.
-        from rowboat.sandbox.cli import main as sandbox_main
-
-        return sandbox_main(args_list[1:])
-    args = build_parser().parse_args(args_list)
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
 
     from rowboat.cli.commands import run
 

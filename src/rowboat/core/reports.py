@@ -101,9 +101,8 @@ def _write(frame: pd.DataFrame, out: Path, bad_cells: set[tuple[int, int]]) -> N
         row = []
         for c, value in enumerate(values):
             # Written as text cells, which Excel never evaluates, so "+49..." stays a phone.
-            cell = WriteOnlyCell(
-                sheet, value=value if isinstance(value, int | np.integer) else str(value)
-            )
+            number = isinstance(value, int | np.integer)
+            cell = WriteOnlyCell(sheet, value=int(value) if number else str(value))
             if isinstance(value, str):
                 cell.data_type = "s"
             if (r, c) in bad_cells:

@@ -60,7 +60,8 @@ def open_table(
         frame = pd.DataFrame(body, columns=range(width), dtype=object).fillna("")
         rows = np.arange(h + 2, h + 2 + len(frame), dtype=np.int64)
         info_kw: dict[str, object] = {"encoding": used, "delimiter": delim}
-        sheet_name, sheets, header_number = None, (), h + 1
+        sheet_name, header_number = None, h + 1
+        sheets: tuple[str, ...] = ()
     else:
         from rowboat.core.sources.excel import read_workbook
 

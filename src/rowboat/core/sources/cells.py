@@ -13,11 +13,13 @@ _DATETIME = r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$"
 def display_strings(column: pd.Series) -> pd.Series:
     """One column as display strings ("" for empty), vectorised over the column."""
     if pd.api.types.is_bool_dtype(column):
-        return column.map({True: "TRUE", False: "FALSE"}).fillna("").astype(str)
+        flags: pd.Series = column.map({True: "TRUE", False: "FALSE"}).fillna("").astype(str)
+        return flags
     if pd.api.types.is_datetime64_any_dtype(column):
         has_time = bool((column.dropna() != column.dropna().dt.normalize()).any())
         fmt = "%Y-%m-%dT%H:%M:%S" if has_time else "%Y-%m-%d"
-        return column.dt.strftime(fmt).astype(str).where(column.notna(), "")
+        dates: pd.Series = column.dt.strftime(fmt).astype(str).where(column.notna(), "")
+        return dates
     if pd.api.types.is_numeric_dtype(column):
         values = column.astype("float64")
         whole = values.dropna()
