@@ -56,7 +56,8 @@ def _q(values: pd.Series) -> pd.Series:
 
 
 _EMAIL = (
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    # Letters of any script are allowed before the @ (RFC 6531), as real attendee lists need.
+    r"^[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
     r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,}$"
 )
 
