@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from rapidfuzz import fuzz, process
 
 from rowboat.core.errors import MappingError
+from rowboat.core.json_files import read_json_file
 from rowboat.core.mapping.model import Case, FieldSource, Mapping, MatchMethod, NamePart
 from rowboat.core.mapping.synonyms import normalise
 from rowboat.core.targets.schema_files import describe_problem
@@ -65,27 +66,7 @@ def load_mapping(path: str | Path, endpoint: Endpoint) -> Mapping:
     Raises MappingError with a plain message when the file is missing, not JSON, for another
     endpoint, or names a field the endpoint does not have.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise MappingError(
-            f"The mapping file '{path}' does not exist.", hint="Check the path and try again."
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(
-            f"The mapping file '{path}' could not be read.",
-            hint="Save it as UTF-8 text and try again.",
-            detail=repr(exc),
-        ) from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise MappingError(
-            f"The mapping file '{path.name}' is not valid JSON "
-            f"(line {exc.lineno}, column {exc.colno}: {exc.msg}).",
-            hint=_HINT,
-        ) from None
+    path, data = read_json_file(path, "mapping", MappingError, _HINT)
     return mapping_from_json(data, endpoint, source=path.name)
 
 

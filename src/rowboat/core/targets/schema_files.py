@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from rowboat.core.errors import ConfigurationError
+from rowboat.core.json_files import read_json_file
 from rowboat.core.targets.registry import endpoint_with_fields, get_endpoint
 from rowboat.core.targets.schema import Endpoint, Field, FieldType, Rule
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["SchemaFile", "describe_problem", "load_schema_file", "parse_schema"]
 
@@ -38,27 +40,7 @@ def load_schema_file(path: str | Path) -> Endpoint:
     Raises ConfigurationError (UnknownEndpoint for an unknown endpoint id) with a plain message
     when the file is missing, is not JSON or does not fit the format.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigurationError(
-            f"The schema file '{path}' does not exist.", hint="Check the path and try again."
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError(
-            f"The schema file '{path}' could not be read.",
-            hint="Save it as UTF-8 text and try again.",
-            detail=repr(exc),
-        ) from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigurationError(
-            f"The schema file '{path.name}' is not valid JSON "
-            f"(line {exc.lineno}, column {exc.colno}: {exc.msg}).",
-            hint=_HINT,
-        ) from None
+    path, data = read_json_file(path, "schema", ConfigurationError, _HINT)
     return parse_schema(data, source=path.name)
 
 
