@@ -65,33 +65,31 @@ _EMAIL = (
 def _email(v: pd.Series, f: Field, o: Options) -> Checked:
     out = _result(v)
     bad = ~v.str.fullmatch(_EMAIL)
-    q = _q(v)
-    at = v.str.count("@")
-    _flag(
-        out, bad & (at == 0), "email.no_at", q + " has no @; an email looks like name@example.com."
-    )
-    _flag(out, bad & (at > 1), "email.two_at", q + " has more than one @.")
-    _flag(out, bad & v.str.contains(r"\s"), "email.space", q + " contains a space.")
-    _flag(
-        out, bad & v.str.endswith("@"), "email.no_domain", q + " is missing the part after the @."
-    )
-    _flag(
-        out, bad & v.str.startswith("@"), "email.no_name", q + " is missing the part before the @."
-    )
-    _flag(
-        out,
-        bad & v.str.contains("..", regex=False),
-        "email.double_dot",
-        q + " has two dots in a row.",
-    )
-    domain = v.str.split("@").str[-1]
-    _flag(
-        out,
-        bad & ~domain.str.contains(".", regex=False),
-        "email.no_tld",
-        q + " is missing the ending of the address, such as .com or .de.",
-    )
-    _flag(out, bad, "email.invalid", q + " is not a complete email address.")
+    # Say what is wrong only for the few values that failed the shape check: it is the slow part.
+    b = v[bad]
+    q = _q(b)
+
+    def on_bad(mask: pd.Series) -> pd.Series:
+        return mask.reindex(v.index, fill_value=False).astype(bool)
+
+    at = b.str.count("@")
+    domain = b.str.split("@").str[-1]
+    problems = [
+        (at == 0, "email.no_at", q + " has no @; an email looks like name@example.com."),
+        (at > 1, "email.two_at", q + " has more than one @."),
+        (b.str.contains(r"\s"), "email.space", q + " contains a space."),
+        (b.str.endswith("@"), "email.no_domain", q + " is missing the part after the @."),
+        (b.str.startswith("@"), "email.no_name", q + " is missing the part before the @."),
+        (b.str.contains("..", regex=False), "email.double_dot", q + " has two dots in a row."),
+        (
+            ~domain.str.contains(".", regex=False),
+            "email.no_tld",
+            q + " is missing the ending of the address, such as .com or .de.",
+        ),
+        (b.str.len() >= 0, "email.invalid", q + " is not a complete email address."),
+    ]
+    for mask, code, message in problems:
+        _flag(out, on_bad(mask), code, message.reindex(v.index, fill_value=""))
     ok = out.code == ""
     parts = v[ok].str.rsplit("@", n=1)
     out.value[ok] = parts.str[0] + "@" + parts.str[1].str.lower()
