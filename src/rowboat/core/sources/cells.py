@@ -8,6 +8,7 @@ __all__ = ["display_strings"]
 
 _MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$"
 _DATETIME = r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$"
+_WHOLE = r"^(-?\d+)\.0$"
 
 
 def display_strings(column: pd.Series) -> pd.Series:
@@ -28,7 +29,10 @@ def display_strings(column: pd.Series) -> pd.Series:
             return values.astype("Int64").astype(str).where(values.notna(), "")
         return values.map(lambda v: "" if pd.isna(v) else f"{v:.15g}").astype(str)
     text = column.astype(str).where(column.notna(), "")
-    # Calamine hands back dates in a column with other text as "2025-05-21 00:00:00".
-    text = text.str.replace(_MIDNIGHT, r"\1", regex=True)
-    text = text.str.replace(_DATETIME, r"\1T\2", regex=True)
-    return text.str.replace(r"^(-?\d+)\.0$", r"\1", regex=True)
+    # Calamine hands back dates in a column with other text as "2025-05-21 00:00:00". Replacing
+    # with back-references runs per value in Python, so only the values that match are touched.
+    for pattern, replacement in ((_MIDNIGHT, r"\1"), (_DATETIME, r"\1T\2"), (_WHOLE, r"\1")):
+        hits = text.str.match(pattern)
+        if bool(hits.any()):
+            text = text.where(~hits, text[hits].str.replace(pattern, replacement, regex=True))
+    return text

@@ -46,49 +46,61 @@ def read_workbook(
     rows, header cells, 1-based header row)."""
     reader = _open(path)
     names = list(reader.sheet_names)
-    index = _sheet_index(path, reader, names, sheet)
-    try:
-        preview = reader.load_sheet(
-            index, header_row=None, skip_rows=0, n_rows=_PREVIEW_ROWS, dtypes="string"
-        ).to_pandas()
-    except Exception as exc:
-        raise _unreadable(path, exc) from exc
-    rows = [list(_row(preview, i)) for i in range(len(preview))]
-    if not any(any(c.strip() for c in r) for r in rows):
+    # One read of the whole sheet as text, from A1: calamine's text keeps every digit of a
+    # number (4915112345600) and parsing a sheet twice would double the cost of opening it.
+    index, sheet_frame = _load(path, reader, names, sheet)
+    rows = [_row(sheet_frame, i) for i in range(min(len(sheet_frame), _PREVIEW_ROWS))]
+    h = header_row - 1 if header_row else find_header(rows)
+    header = _row(sheet_frame, h) if h < len(sheet_frame) else []
+    data = sheet_frame.iloc[h + 1 :]
+    frame = pd.DataFrame(
+        {i: display_strings(data[c]).to_numpy() for i, c in enumerate(data.columns)}
+    )
+    excel_rows = np.arange(h + 2, h + 2 + len(frame), dtype=np.int64)
+    return names[index], names, frame, excel_rows, header, h + 1
+
+
+def _load(
+    path: Path, reader: fastexcel.ExcelReader, names: list[str], sheet: str | int | None
+) -> tuple[int, pd.DataFrame]:
+    """The chosen sheet (by default the first with any cell filled) read whole, as text."""
+    if sheet is None:
+        for i in range(len(names)):
+            frame = _text_sheet(path, reader, i)
+            if frame.notna().to_numpy().any():
+                return i, frame
+        raise EmptyFile(f"'{path.name}' has no rows in any sheet.", hint="Choose another file.")
+    index = _sheet_index(path, names, sheet)
+    frame = _text_sheet(path, reader, index)
+    if not frame.notna().to_numpy().any():
         raise EmptyFile(
             f"The sheet '{names[index]}' of '{path.name}' has no rows.",
             hint="Choose the sheet that holds your rows.",
         )
-    h = header_row - 1 if header_row else find_header(rows)
-    header = rows[h] if h < len(rows) else []
+    return index, frame
+
+
+def _text_sheet(path: Path, reader: fastexcel.ExcelReader, index: int) -> pd.DataFrame:
     try:
-        data = reader.load_sheet(index, header_row=None, skip_rows=h + 1).to_pandas()
+        sheet = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
+        frame: pd.DataFrame = sheet.to_pandas()
     except Exception as exc:
         raise _unreadable(path, exc) from exc
-    frame = pd.DataFrame({i: display_strings(data[c]) for i, c in enumerate(data.columns)})
-    excel_rows = np.arange(h + 2, h + 2 + len(frame), dtype=np.int64)
-    return names[index], names, frame, excel_rows, header, h + 1
+    return frame
 
 
 def _row(preview: pd.DataFrame, i: int) -> list[str]:
     return ["" if pd.isna(v) else str(v) for v in preview.iloc[i].tolist()]
 
 
-def _sheet_index(
-    path: Path, reader: fastexcel.ExcelReader, names: list[str], sheet: str | int | None
-) -> int:
+def _sheet_index(path: Path, names: list[str], sheet: str | int) -> int:
     if isinstance(sheet, int):
         if 0 <= sheet < len(names):
             return sheet
-    elif isinstance(sheet, str):
+    else:
         for i, name in enumerate(names):
             if name.casefold() == sheet.casefold():
                 return i
-    else:
-        for i in range(len(names)):
-            if reader.load_sheet(i, header_row=None, n_rows=1).height > 0:
-                return i
-        raise EmptyFile(f"'{path.name}' has no rows in any sheet.", hint="Choose another file.")
     raise SheetNotFound(
         f"'{path.name}' has no sheet '{sheet}'.",
         hint=f"Its sheets are: {', '.join(names)}.",
