@@ -260,3 +260,20 @@ def test_readers_never_crash_on_arbitrary_text(tmp_path: Path, text: str) -> Non
         assert message
     else:
         assert all(isinstance(v, str) for v in table.frame.to_numpy().ravel())
+
+
+def test_big_regular_csv_takes_the_fast_path_with_the_same_rows(tmp_path: Path) -> None:
+    rows = [f"Person {i},000{i},{i}@example.com" for i in range(12_000)]
+    rows[5000] = 'Person 5000,"line one\nline two",5000@example.com'
+    fast = _csv(tmp_path, "Name,Customer,Email\n" + "\n".join(rows), "utf-8", "fast.csv")
+    table = open_table(fast)
+    assert len(table) == 12_000
+    assert table.source_rows[[0, 5000, 11_999]].tolist() == [2, 5002, 12_001]
+    assert table.frame["Customer"].iloc[5000] == "line one\nline two"
+    assert table.frame["Customer"].iloc[7] == "0007"
+    # The same file with one blank line goes the careful way and skips the blank row's number.
+    slow_rows = [*rows[:100], "", *rows[100:]]
+    slow = _csv(tmp_path, "Name,Customer,Email\n" + "\n".join(slow_rows), "utf-8", "slow.csv")
+    careful = open_table(slow)
+    assert len(careful) == 12_000
+    assert careful.source_rows[[99, 100]].tolist() == [101, 103]

@@ -11,7 +11,7 @@ from rowboat.core.errors import NotASpreadsheet
 from rowboat.core.progress import NULL_REPORTER, Reporter
 from rowboat.core.sources.detect import detect_format
 from rowboat.core.sources.header import find_header, unique_names
-from rowboat.core.sources.text import decode, read_records, sniff_delimiter
+from rowboat.core.sources.text import decode, fast_body, read_records, sniff_delimiter
 from rowboat.core.table import SourceInfo, Table
 
 __all__ = ["detect_format", "list_sheets", "open_table"]
@@ -56,8 +56,10 @@ def open_table(
         header = records[h] if h < len(records) else []
         width = max((len(r) for r in records[h + 1 :]), default=0)
         width = max(width, len(header))
-        body = [r + [""] * (width - len(r)) for r in records[h + 1 :]]
-        frame = pd.DataFrame(body, columns=range(width), dtype=object).fillna("")
+        frame = fast_body(text, delim, h, width, len(records))
+        if frame is None:
+            body = [r + [""] * (width - len(r)) for r in records[h + 1 :]]
+            frame = pd.DataFrame(body, columns=range(width), dtype=object).fillna("")
         rows = np.arange(h + 2, h + 2 + len(frame), dtype=np.int64)
         info_kw: dict[str, object] = {"encoding": used, "delimiter": delim}
         sheet_name, header_number = None, h + 1
