@@ -51,6 +51,14 @@ def _flag(out: Checked, mask: pd.Series, code: str, message: pd.Series | str) ->
     out.value[mask] = ""
 
 
+def _looked_up(out: Checked, found: pd.Series, code: str, message: pd.Series) -> Checked:
+    """Finish a check by lookup: values not found are problems, found ones are the normal form."""
+    _flag(out, found.isna(), code, message)
+    ok = out.code == ""
+    out.value[ok] = found[ok]
+    return out
+
+
 def _q(values: pd.Series) -> pd.Series:
     return "'" + values.astype(str) + "'"
 
@@ -270,15 +278,8 @@ def _timezone(v: pd.Series, f: Field, o: Options) -> Checked:
         "timezone.city",
         _q(v) + " is a city; write the time zone, like " + hint.fillna("") + ".",
     )
-    _flag(
-        out,
-        found.isna(),
-        "timezone.unknown",
-        _q(v) + " is not a time zone name. Use one like Europe/Berlin.",
-    )
-    ok = out.code == ""
-    out.value[ok] = found[ok]
-    return out
+    message = _q(v) + " is not a time zone name. Use one like Europe/Berlin."
+    return _looked_up(out, found, "timezone.unknown", message)
 
 
 def _url(v: pd.Series, f: Field, o: Options) -> Checked:
@@ -388,27 +389,16 @@ def _enum(v: pd.Series, f: Field, o: Options) -> Checked:
     choices = {c.casefold(): c for c in f.choices}
     found = v.str.strip().str.casefold().map(choices)
     allowed = ", ".join(f.choices)
-    _flag(
-        out, found.isna(), "enum.unknown", _q(v) + f" is not allowed here. Use one of: {allowed}."
-    )
-    ok = out.code == ""
-    out.value[ok] = found[ok]
-    return out
+    message = _q(v) + f" is not allowed here. Use one of: {allowed}."
+    return _looked_up(out, found, "enum.unknown", message)
 
 
 def _country(v: pd.Series, f: Field, o: Options) -> Checked:
     out = _result(v)
     uniques = pd.unique(v)
     codes = v.map(dict(zip(uniques, (country_code(u) for u in uniques), strict=True)))
-    _flag(
-        out,
-        codes.isna(),
-        "country.unknown",
-        _q(v) + " is not a country Rowboat knows. Use a name like Germany or a code like DE.",
-    )
-    ok = out.code == ""
-    out.value[ok] = codes[ok]
-    return out
+    message = _q(v) + " is not a country Rowboat knows. Use a name like Germany or a code like DE."
+    return _looked_up(out, codes, "country.unknown", message)
 
 
 def _text(v: pd.Series, f: Field, o: Options) -> Checked:
