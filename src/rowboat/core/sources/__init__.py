@@ -10,7 +10,7 @@ import pandas as pd
 from rowboat.core.errors import NotASpreadsheet
 from rowboat.core.progress import NULL_REPORTER, Reporter
 from rowboat.core.sources.detect import detect_format
-from rowboat.core.sources.header import find_header, unique_names
+from rowboat.core.sources.header import HEADER_SCAN_ROWS, find_header, unique_names
 from rowboat.core.sources.text import decode, fast_body, read_records, sniff_delimiter
 from rowboat.core.table import SourceInfo, Table
 
@@ -52,7 +52,7 @@ def open_table(
         text, used = decode(path, raw, encoding)
         delim = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(text))
         records = read_records(path, text, delim)
-        h = header_row - 1 if header_row else find_header(records[:40])
+        h = header_row - 1 if header_row else find_header(records[:HEADER_SCAN_ROWS])
         header = records[h] if h < len(records) else []
         width = max((len(r) for r in records[h + 1 :]), default=0)
         width = max(width, len(header))

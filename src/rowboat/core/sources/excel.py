@@ -11,7 +11,7 @@ import pandas as pd
 
 from rowboat.core.errors import EmptyFile, NotASpreadsheet, SheetNotFound
 from rowboat.core.sources.cells import display_strings
-from rowboat.core.sources.header import find_header
+from rowboat.core.sources.header import HEADER_SCAN_ROWS, find_header
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -20,8 +20,6 @@ __all__ = ["list_workbook_sheets", "read_workbook"]
 
 # fastexcel logs a warning for every all-empty column it reads as text; nothing a user can act on.
 logging.getLogger("fastexcel").setLevel(logging.ERROR)
-
-_PREVIEW_ROWS = 40
 
 
 def _open(path: Path) -> fastexcel.ExcelReader:
@@ -49,7 +47,7 @@ def read_workbook(
     # One read of the whole sheet as text, from A1: calamine's text keeps every digit of a
     # number (4915112345600) and parsing a sheet twice would double the cost of opening it.
     index, sheet_frame = _load(path, reader, names, sheet)
-    rows = [_row(sheet_frame, i) for i in range(min(len(sheet_frame), _PREVIEW_ROWS))]
+    rows = [_row(sheet_frame, i) for i in range(min(len(sheet_frame), HEADER_SCAN_ROWS))]
     h = header_row - 1 if header_row else find_header(rows)
     header = _row(sheet_frame, h) if h < len(sheet_frame) else []
     data = sheet_frame.iloc[h + 1 :]

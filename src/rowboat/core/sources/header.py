@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["find_header", "unique_names"]
+__all__ = ["HEADER_SCAN_ROWS", "find_header", "unique_names"]
 
 _NUMBER_OR_DATE = re.compile(r"^[\s+\-]?[\d.,:/\s-]+$")
-_SCAN = 30
+HEADER_SCAN_ROWS = 30  # the header is looked for among this many rows at the top
 
 
 def _is_label(cell: str) -> bool:
@@ -22,11 +22,11 @@ def _is_label(cell: str) -> bool:
 def find_header(rows: Sequence[Sequence[str]]) -> int:
     """Index (0-based, into `rows`) of the header: the first row of mostly short labels that is
     about as wide as the data below it. Title rows and preambles fill one or two cells only."""
-    filled = [sum(1 for c in r if c.strip()) for r in rows[:_SCAN]]
+    filled = [sum(1 for c in r if c.strip()) for r in rows[:HEADER_SCAN_ROWS]]
     widest = max(filled, default=0)
     if widest == 0:
         return 0
-    for i, row in enumerate(rows[:_SCAN]):
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
         if filled[i] < max(2, (widest + 1) // 2):
             continue
         labels = sum(1 for c in row if _is_label(c))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -263,11 +264,18 @@ def _datetime(v: pd.Series, f: Field, o: Options) -> Checked:
     return out
 
 
-def _timezone(v: pd.Series, f: Field, o: Options) -> Checked:
+@cache
+def _zone_names() -> tuple[dict[str, str], dict[str, str]]:
+    """IANA names by folded name, and by city ("berlin" -> Europe/Berlin); read once."""
     from zoneinfo import available_timezones
 
     names = {n.casefold(): n for n in available_timezones()}
     cities = {n.rsplit("/", 1)[-1].replace("_", " ").casefold(): n for n in names.values()}
+    return names, cities
+
+
+def _timezone(v: pd.Series, f: Field, o: Options) -> Checked:
+    names, cities = _zone_names()
     out = _result(v)
     found = v.str.strip().str.casefold().map(names)
     hint = v.str.strip().str.casefold().map(cities)
