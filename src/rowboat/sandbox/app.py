@@ -1,0 +1,57 @@
+"""The sandbox's ASGI app: every vendor mounted under its own prefix, each behind its faults."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.applications import Starlette
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+
+from rowboat.sandbox import eloqua, plandocket, thalamus, thought_industries
+from rowboat.sandbox.faults import FaultMiddleware, Faults
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+
+    from rowboat.sandbox.context import SandboxContext
+    from rowboat.sandbox.vendor import Vendor
+
+__all__ = ["VENDORS", "build_app"]
+
+VENDORS: tuple[Vendor, ...] = (
+    thought_industries.VENDOR,
+    eloqua.VENDOR,
+    plandocket.VENDOR,
+    thalamus.VENDOR,
+)
+
+
+def build_app(ctx: SandboxContext, faults: Faults | None = None) -> Starlette:
+    """One app for every vendor; `faults` defaults to none (seeded from the context's seed)."""
+    faults = faults or Faults(tuple(v.key for v in VENDORS), seed=ctx.seed)
+    routes: list[Route | Mount] = [Route("/", _index, methods=["GET"])]
+    for vendor in VENDORS:
+        inner = Starlette(routes=vendor.routes(ctx))
+        app = FaultMiddleware(inner, vendor.key, faults, vendor.error_response)
+        routes.append(Mount(vendor.prefix, app=app))
+    return Starlette(routes=routes)
+
+
+async def _index(request: Request) -> JSONResponse:
+    """What is served here, for a person who opens the sandbox's address in a browser."""
+    root = str(request.base_url).rstrip("/")
+    return JSONResponse(
+        {
+            "name": "Rowboat sandbox",
+            "vendors": [
+                {
+                    "key": v.key,
+                    "label": v.label,
+                    "base_url": root + v.base_path,
+                    "credentials": dict(v.credentials),
+                }
+                for v in VENDORS
+            ],
+        }
+    )

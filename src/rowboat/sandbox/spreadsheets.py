@@ -1,0 +1,102 @@
+"""Reading the files clients upload (csv, xlsx) and writing the xlsx files the sandbox serves.
+
+The sandbox reads uploads on its own, as the vendor's server would: it shares nothing with
+Rowboat's readers, so a file the client writes badly is caught here, not accepted by the same code
+that wrote it. Values come out as text the way a server sees them: dates as ISO 8601, whole
+numbers without ".0".
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+__all__ = ["UnreadableFile", "read_rows", "write_xlsx"]
+
+Rows = list[dict[str, str]]
+
+
+class UnreadableFile(ValueError):
+    """The upload is not a csv or xlsx file the sandbox can read; the message says why."""
+
+
+def read_rows(data: bytes, filename: str) -> tuple[list[str], Rows]:
+    """The header and the rows of an uploaded csv or xlsx file (first sheet, header on row 1).
+
+    Blank rows are skipped; every row maps each header to its cell's text ("" when empty).
+    """
+    name = filename.lower()
+    if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
+        grid = _xlsx_grid(data)
+    elif name.endswith((".csv", ".txt", ".tsv")) or not name:
+        grid = _csv_grid(data)
+    else:
+        raise UnreadableFile(f"{filename}: only .csv and .xlsx files can be imported")
+    grid = [row for row in grid if any(cell.strip() for cell in row)]
+    if not grid:
+        raise UnreadableFile(f"{filename}: the file is empty")
+    header = [h.strip() for h in grid[0]]
+    rows = [
+        {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header) if h}
+        for row in grid[1:]
+    ]
+    return [h for h in header if h], rows
+
+
+def _csv_grid(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile("the csv file is not UTF-8 encoded") from exc
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t|", key=first.count)
+    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def _xlsx_grid(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise UnreadableFile("the xlsx file is damaged or not an Excel workbook") from exc
+    try:
+        sheet = book.worksheets[0]
+        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds") if value.time() else value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def write_xlsx(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
+    """An xlsx file with one sheet per (title, header, rows)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = book.create_sheet(title)
+        sheet.append(list(header))
+        for row in rows:
+            sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
