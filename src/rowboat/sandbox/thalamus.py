@@ -1,4 +1,9 @@
-"""Sandbox: Thalamus' REST JSON API v4 (login, file imports, their status, results, templates)."""
+"""Sandbox: Thalamus' REST JSON API v4 (login, file imports, their status, results, templates).
+
+The parts live beside this module: `thalamus_auth` (touchpoint, token, logins and sessions),
+`thalamus_imports` (the import routes), `thalamus_store` (import records and their progress) and
+`thalamus_templates` (import types, their columns and row checks).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,9 @@ from typing import TYPE_CHECKING
 
 from starlette.responses import JSONResponse
 
+from rowboat.sandbox import thalamus_auth, thalamus_store
+from rowboat.sandbox.thalamus_auth import LOGIN, PASSWORD, TOKEN, TOUCHPOINT, Gate, auth_routes
+from rowboat.sandbox.thalamus_imports import import_routes
 from rowboat.sandbox.vendor import Vendor
 
 if TYPE_CHECKING:
@@ -15,14 +23,12 @@ if TYPE_CHECKING:
 
 __all__ = ["LOGIN", "PASSWORD", "TOKEN", "TOUCHPOINT", "VENDOR"]
 
-TOUCHPOINT = "sandbox"
-TOKEN = "sandbox-token"
-LOGIN = "demo@example.com"
-PASSWORD = "demo1234"
-
 
 def routes(ctx: SandboxContext) -> list[BaseRoute]:
-    return []
+    thalamus_auth.create_tables(ctx)
+    thalamus_store.create_tables(ctx)
+    gate = Gate(ctx)
+    return [*auth_routes(gate), *import_routes(ctx, gate)]
 
 
 def error_response(status: int, retry_after: int | None) -> JSONResponse:
