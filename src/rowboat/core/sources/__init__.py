@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from rowboat.core.arrow_text import as_series, mask_array, scalar
 from rowboat.core.errors import NotASpreadsheet
 from rowboat.core.progress import NULL_REPORTER, Reporter
 from rowboat.core.sources.detect import detect_format
 from rowboat.core.sources.header import HEADER_SCAN_ROWS, find_header, unique_names
-from rowboat.core.sources.text import decode, fast_body, read_records, sniff_delimiter
+from rowboat.core.sources.text import (
+    columns_of,
+    decode,
+    fast_body,
+    read_head,
+    read_records,
+    sniff_delimiter,
+    utf8_bytes,
+)
 from rowboat.core.table import SourceInfo, Table
 
 __all__ = ["detect_format", "list_sheets", "open_table"]
@@ -51,29 +63,25 @@ def open_table(
         raw = path.read_bytes()
         text, used = decode(path, raw, encoding)
         delim = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(text))
-        records = read_records(path, text, delim)
-        h = header_row - 1 if header_row else find_header(records[:HEADER_SCAN_ROWS])
-        header = records[h] if h < len(records) else []
-        width = max((len(r) for r in records[h + 1 :]), default=0)
-        width = max(width, len(header))
-        frame = fast_body(text, delim, h, width, len(records))
-        if frame is None:
-            body = [r + [""] * (width - len(r)) for r in records[h + 1 :]]
-            frame = pd.DataFrame(body, columns=range(width), dtype=object).fillna("")
-        rows = np.arange(h + 2, h + 2 + len(frame), dtype=np.int64)
+        head = read_head(path, text, delim, max(HEADER_SCAN_ROWS, header_row or 0) + 6)
+        h = header_row - 1 if header_row else find_header(head[:HEADER_SCAN_ROWS])
+        header = head[h] if h < len(head) else []
+        width = max((len(r) for r in head[h:]), default=0)
+        columns = fast_body(utf8_bytes(raw, text, used), text, delim, h, width)
+        if columns is None:
+            body = read_records(path, text, delim)[h + 1 :]
+            columns = columns_of(body, max([len(header), *(len(r) for r in body)]))
         info_kw: dict[str, object] = {"encoding": used, "delimiter": delim}
         sheet_name, header_number = None, h + 1
         sheets: tuple[str, ...] = ()
     else:
         from rowboat.core.sources.excel import read_workbook
 
-        sheet_name, names, frame, rows, header, header_number = read_workbook(
-            path, sheet, header_row
-        )
+        sheet_name, names, columns, header, header_number = read_workbook(path, sheet, header_row)
         sheets = tuple(names)
         info_kw = {}
     report.progress(1, 2, "Reading")
-    table = _tidy(frame, rows, header, path.name)
+    table = _tidy(columns, header_number + 1, header, path.name)
     info = SourceInfo(
         path=path,
         format=fmt,
@@ -92,30 +100,33 @@ def open_table(
 
 
 def _tidy(
-    frame: pd.DataFrame, rows: np.ndarray, header: list[str], file_name: str
+    columns: list[pa.Array], first_row: int, header: list[str], file_name: str
 ) -> tuple[pd.DataFrame, np.ndarray, tuple[str, ...], list[str]]:
-    """Drop blank rows and nameless empty columns, name the columns, note a totals row."""
-    cells = [str(header[i]) if i < len(header) else "" for i in range(frame.shape[1])]
-    keep_cols = [
-        i
-        for i in range(frame.shape[1])
-        if cells[i].strip() or frame.iloc[:, i].str.strip().ne("").any()
+    """Drop blank rows and nameless empty columns, name the columns, note a totals row.
+
+    `columns` hold the rows below the header, the first of them on row `first_row`."""
+    length = max((len(c) for c in columns), default=0)
+    width = max(len(columns), len(header))
+    columns = [
+        *columns,
+        *[pc.fill_null(pa.nulls(length, pa.large_string()), scalar(""))] * (width - len(columns)),
     ]
-    frame = frame.iloc[:, keep_cols]
-    cells = [cells[i] for i in keep_cols]
-    filled = frame.apply(lambda c: c.str.strip().ne("")) if len(frame) else frame.astype(bool)
-    keep = filled.any(axis=1).to_numpy() if len(frame) else np.zeros(0, dtype=bool)
-    frame = frame.loc[keep].reset_index(drop=True)
-    rows = rows[keep]
-    names, notes = unique_names(cells)
-    frame.columns = pd.Index(names)
-    frame = frame.astype("str")
-    if len(frame):
-        first = frame.iloc[-1].str.strip()
-        lone = int(first.ne("").sum()) == 1
-        if lone and bool(first[first.ne("")].str.contains(_TOTALS, regex=True).any()):
+    cells = [str(header[i]) if i < len(header) else "" for i in range(width)]
+    filled = [mask_array(pc.not_equal(pc.utf8_trim_whitespace(c), scalar(""))) for c in columns]
+    keep_cols = [i for i in range(width) if cells[i].strip() or filled[i].any()]
+    keep = np.zeros(length, dtype=bool)
+    for i in keep_cols:
+        keep |= filled[i]
+    rows = np.arange(first_row, first_row + length, dtype=np.int64)[keep]
+    kept = [columns[i] if keep.all() else columns[i].filter(pa.array(keep)) for i in keep_cols]
+    names, notes = unique_names([cells[i] for i in keep_cols])
+    frame = pd.DataFrame({name: as_series(c) for name, c in zip(names, kept, strict=True)})
+    if len(frame) and len(kept):
+        last = [str(c[-1].as_py()).strip() for c in kept]
+        filled_last = [v for v in last if v]
+        if len(filled_last) == 1 and re.match(_TOTALS, filled_last[0]):
             notes.append(
                 f"Row {int(rows[-1])} looks like a totals row; it stays in the data and will be "
                 "reported as a problem."
             )
-    return frame, rows, tuple(cells), notes
+    return frame, rows, tuple(cells[i] for i in keep_cols), notes

@@ -2,37 +2,57 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from rowboat.core.arrow_text import patch, scalar
 
 __all__ = ["display_strings"]
 
-_MIDNIGHT = r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$"
-_DATETIME = r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$"
-_WHOLE = r"^(-?\d+)\.0$"
+# Calamine writes a date in a column that also holds text as "2025-05-21 00:00:00", and a
+# whole number as "12.0". One cheap test finds the columns that need either repair.
+_NEEDS_REPAIR = r"^(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}|-?\d+\.0)$"
+_REPAIRS = (
+    (r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", r"\1"),
+    (r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$", r"\1T\2"),
+    (r"^(-?\d+)\.0$", r"\1"),
+)
 
 
-def display_strings(column: pd.Series) -> pd.Series:
-    """One column as display strings ("" for empty), vectorised over the column."""
-    if pd.api.types.is_bool_dtype(column):
-        flags: pd.Series = column.map({True: "TRUE", False: "FALSE"}).fillna("").astype(str)
-        return flags
-    if pd.api.types.is_datetime64_any_dtype(column):
-        has_time = bool((column.dropna() != column.dropna().dt.normalize()).any())
-        fmt = "%Y-%m-%dT%H:%M:%S" if has_time else "%Y-%m-%d"
-        dates: pd.Series = column.dt.strftime(fmt).astype(str).where(column.notna(), "")
-        return dates
-    if pd.api.types.is_numeric_dtype(column):
-        values = column.astype("float64")
-        whole = values.dropna()
-        if bool(((whole % 1) == 0).all()) and bool((whole.abs() < 2**53).all()):
-            # Phones and ids typed as numbers keep every digit: 4915112345600, not 4.9e12.
-            return values.astype("Int64").astype(str).where(values.notna(), "")
-        return values.map(lambda v: "" if pd.isna(v) else f"{v:.15g}").astype(str)
-    text = column.astype(str).where(column.notna(), "")
-    # Calamine hands back dates in a column with other text as "2025-05-21 00:00:00". Replacing
-    # with back-references runs per value in Python, so only the values that match are touched.
-    for pattern, replacement in ((_MIDNIGHT, r"\1"), (_DATETIME, r"\1T\2"), (_WHOLE, r"\1")):
-        hits = text.str.match(pattern)
-        if bool(hits.any()):
-            text = text.where(~hits, text[hits].str.replace(pattern, replacement, regex=True))
-    return text
+def display_strings(column: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """One column as large_string display text ("" for an empty cell), vectorised."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    kind = column.type
+    if pa.types.is_boolean(kind):
+        values = pc.if_else(column, scalar("TRUE"), scalar("FALSE"))
+    elif pa.types.is_timestamp(kind) or pa.types.is_date(kind):
+        has_time = (
+            pa.types.is_timestamp(kind)
+            and pc.any(pc.not_equal(column, pc.floor_temporal(column, unit="day"))).as_py()
+        )
+        values = pc.strftime(column, format="%Y-%m-%dT%H:%M:%S" if has_time else "%Y-%m-%d")
+    elif pa.types.is_floating(kind) or pa.types.is_integer(kind):
+        values = _numbers(column)
+    else:
+        values = column.cast(pa.large_string())
+    values = pc.fill_null(values.cast(pa.large_string()), scalar(""))
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        values = patch(values, pc.match_substring_regex(values, _NEEDS_REPAIR), _repair)
+    return values
+
+
+def _repair(values: pa.Array) -> pa.Array:
+    for pattern, replacement in _REPAIRS:
+        values = pc.replace_substring_regex(values, pattern, replacement)
+    return values
+
+
+def _numbers(column: pa.Array) -> pa.Array:
+    """Phones and ids typed as numbers keep every digit: 4915112345600, not 4.9e12."""
+    floats = column.cast(pa.float64())
+    whole = pc.equal(pc.floor(floats), floats)
+    safe = pc.less(pc.abs(floats), 2.0**53)
+    if pc.all(pc.and_(whole, safe)).as_py() in (True, None):
+        return column.cast(pa.int64()) if pa.types.is_floating(column.type) else column
+    return floats  # Arrow writes the shortest text that reads back as the same number

@@ -6,8 +6,6 @@ import logging
 from typing import TYPE_CHECKING
 
 import fastexcel
-import numpy as np
-import pandas as pd
 
 from rowboat.core.errors import EmptyFile, NotASpreadsheet, SheetNotFound
 from rowboat.core.sources.cells import display_strings
@@ -15,6 +13,8 @@ from rowboat.core.sources.header import HEADER_SCAN_ROWS, find_header
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import pyarrow as pa
 
 __all__ = ["list_workbook_sheets", "read_workbook"]
 
@@ -39,56 +39,57 @@ def list_workbook_sheets(path: Path) -> list[str]:
 
 def read_workbook(
     path: Path, sheet: str | int | None, header_row: int | None
-) -> tuple[str, list[str], pd.DataFrame, np.ndarray, list[str], int]:
-    """(sheet name, sheet names, data frame of display strings, Excel row numbers of the frame's
-    rows, header cells, 1-based header row)."""
+) -> tuple[str, list[str], list[pa.Array], list[str], int]:
+    """(sheet name, sheet names, display-text columns of the rows below the header, header
+    cells, 1-based header row). The first column value is on the row after the header."""
     reader = _open(path)
     names = list(reader.sheet_names)
     # One read of the whole sheet as text, from A1: calamine's text keeps every digit of a
-    # number (4915112345600) and parsing a sheet twice would double the cost of opening it.
-    index, sheet_frame = _load(path, reader, names, sheet)
-    rows = [_row(sheet_frame, i) for i in range(min(len(sheet_frame), HEADER_SCAN_ROWS))]
-    h = header_row - 1 if header_row else find_header(rows)
-    header = _row(sheet_frame, h) if h < len(sheet_frame) else []
-    data = sheet_frame.iloc[h + 1 :]
-    frame = pd.DataFrame(
-        {i: display_strings(data[c]).to_numpy() for i, c in enumerate(data.columns)}
-    )
-    excel_rows = np.arange(h + 2, h + 2 + len(frame), dtype=np.int64)
-    return names[index], names, frame, excel_rows, header, h + 1
+    # number (4915112345600), and each read parses the whole sheet, even for a few rows.
+    index, batch = _load(path, reader, names, sheet)
+    top = [_row(r) for r in batch.slice(0, HEADER_SCAN_ROWS).to_pylist()]
+    h = header_row - 1 if header_row else find_header(top)
+    header = _row(batch.slice(h, 1).to_pylist()[0]) if h < batch.num_rows else []
+    data = batch.slice(h + 1)
+    columns = [display_strings(data.column(i)) for i in range(data.num_columns)]
+    return names[index], names, columns, header, h + 1
 
 
 def _load(
     path: Path, reader: fastexcel.ExcelReader, names: list[str], sheet: str | int | None
-) -> tuple[int, pd.DataFrame]:
+) -> tuple[int, pa.RecordBatch]:
     """The chosen sheet (by default the first with any cell filled) read whole, as text."""
     if sheet is None:
         for i in range(len(names)):
-            frame = _text_sheet(path, reader, i)
-            if frame.notna().to_numpy().any():
-                return i, frame
+            batch = _text_sheet(path, reader, i)
+            if _has_cells(batch):
+                return i, batch
         raise EmptyFile(f"'{path.name}' has no rows in any sheet.", hint="Choose another file.")
     index = _sheet_index(path, names, sheet)
-    frame = _text_sheet(path, reader, index)
-    if not frame.notna().to_numpy().any():
+    batch = _text_sheet(path, reader, index)
+    if not _has_cells(batch):
         raise EmptyFile(
             f"The sheet '{names[index]}' of '{path.name}' has no rows.",
             hint="Choose the sheet that holds your rows.",
         )
-    return index, frame
+    return index, batch
 
 
-def _text_sheet(path: Path, reader: fastexcel.ExcelReader, index: int) -> pd.DataFrame:
+def _has_cells(batch: pa.RecordBatch) -> bool:
+    return any(column.null_count < len(column) for column in batch.columns)
+
+
+def _text_sheet(path: Path, reader: fastexcel.ExcelReader, index: int) -> pa.RecordBatch:
     try:
         sheet = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
-        frame: pd.DataFrame = sheet.to_pandas()
+        batch: pa.RecordBatch = sheet.to_arrow()
     except Exception as exc:
         raise _unreadable(path, exc) from exc
-    return frame
+    return batch
 
 
-def _row(preview: pd.DataFrame, i: int) -> list[str]:
-    return ["" if pd.isna(v) else str(v) for v in preview.iloc[i].tolist()]
+def _row(cells: dict[str, object]) -> list[str]:
+    return ["" if v is None else str(v) for v in cells.values()]
 
 
 def _sheet_index(path: Path, names: list[str], sheet: str | int) -> int:

@@ -5,20 +5,39 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 from collections import Counter
 from typing import TYPE_CHECKING
 
-import pandas as pd
+import pyarrow as pa
 
 from rowboat.core.errors import EmptyFile, NotASpreadsheet
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["decode", "fast_body", "read_records", "sniff_delimiter"]
+__all__ = [
+    "columns_of",
+    "decode",
+    "fast_body",
+    "read_head",
+    "read_records",
+    "sniff_delimiter",
+    "utf8_bytes",
+]
 
 DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_BYTES = 256 * 1024
+_FAST_FROM_CHARS = 1 << 20  # below about 10,000 rows the csv module alone is quick enough
+
+
+def utf8_bytes(raw: bytes, text: str, encoding: str) -> bytes:
+    """The file as UTF-8 without a BOM: its own bytes when it already is, else re-encoded."""
+    if encoding == "utf-8":
+        return raw
+    if encoding == "utf-8-sig":
+        return raw[len(codecs.BOM_UTF8) :]
+    return text.encode("utf-8")
 
 
 def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
@@ -78,56 +97,79 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_records(path: Path, text: str, delimiter: str) -> list[list[str]]:
-    """Every record of the file; record i is row i+1 as Excel shows it (a quoted line break
-    stays inside its record)."""
+def _check_text(path: Path, text: str) -> None:
     if "\x00" in text or sum(1 for ch in text[:4096] if ord(ch) < 9) > 8:
         raise NotASpreadsheet(
             f"'{path.name}' is not a text table (it holds binary data).",
             hint="Open it in Excel and save it again as .xlsx or CSV.",
         )
+
+
+def _unreadable(path: Path, exc: csv.Error) -> NotASpreadsheet:
+    return NotASpreadsheet(
+        f"'{path.name}' could not be read as a table.",
+        hint="Open it in Excel and save it again as CSV.",
+        detail=str(exc),
+    )
+
+
+def read_head(path: Path, text: str, delimiter: str, count: int) -> list[list[str]]:
+    """The first `count` records (a quoted line break stays inside its record)."""
+    _check_text(path, text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(itertools.islice(reader, count))
+    except csv.Error as exc:
+        raise _unreadable(path, exc) from exc
+
+
+def read_records(path: Path, text: str, delimiter: str) -> list[list[str]]:
+    """Every record of the file; record i is row i+1 as Excel shows it (a quoted line break
+    stays inside its record)."""
+    _check_text(path, text)
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise NotASpreadsheet(
-            f"'{path.name}' could not be read as a table.",
-            hint="Open it in Excel and save it again as CSV.",
-            detail=str(exc),
-        ) from exc
+        raise _unreadable(path, exc) from exc
     if not any(any(c.strip() for c in r) for r in records):
         raise EmptyFile(f"'{path.name}' has no rows.", hint="Choose the file that holds your rows.")
     return records
 
 
+def columns_of(records: list[list[str]], width: int) -> list[pa.Array]:
+    """Records as `width` text columns, short records padded with empty cells."""
+    body = [r + [""] * (width - len(r)) for r in records]
+    return [pa.array([r[i] for r in body], type=pa.large_string()) for i in range(width)]
+
+
 def fast_body(
-    text: str, delimiter: str, header_index: int, width: int, records: int
-) -> pd.DataFrame | None:
-    """The rows below the header parsed by pyarrow, or None where only the csv module numbers
-    rows right: blank lines (pyarrow drops them) or rows of uneven width."""
-    import pyarrow as pa
+    data: bytes, text: str, delimiter: str, header_index: int, width: int
+) -> list[pa.Array] | None:
+    """The rows below the header parsed by pyarrow from the file's UTF-8 bytes, or None where
+    only the csv module numbers rows right: blank lines (pyarrow drops them), rows of uneven
+    width, or a small file, where the csv module is quick enough. `width` is the widest record
+    seen near the header: every column up to it is read as text, never as a number."""
     import pyarrow.csv as pacsv
 
-    if records - header_index - 1 < 10_000:
-        return None  # small files: the csv module's records are already at hand
+    if len(text) < _FAST_FROM_CHARS:
+        return None
     if "\n\n" in text or "\n\r\n" in text or "\r\r" in text:
         return None
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8")),
+            pa.py_buffer(data),
             read_options=pacsv.ReadOptions(
                 skip_rows=header_index + 1, autogenerate_column_names=True, block_size=1 << 24
             ),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(width)},
+                column_types={f"f{i}": pa.large_string() for i in range(width)},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
-    if table.num_columns != width or table.num_rows != records - header_index - 1:
-        return None
-    frame: pd.DataFrame = table.to_pandas()
-    frame.columns = pd.RangeIndex(width)
-    return frame
+    if table.num_columns > width:
+        return None  # a column pyarrow typed on its own: read it all with the csv module
+    return [column.combine_chunks() for column in table.columns]

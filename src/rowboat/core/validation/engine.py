@@ -6,7 +6,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from rowboat.core.arrow_text import as_arrow, as_series, mask_array, scalar
 from rowboat.core.mapping import apply_mapping
 from rowboat.core.progress import NULL_REPORTER, Reporter
 from rowboat.core.targets.schema import FieldType
@@ -14,11 +17,51 @@ from rowboat.core.validation.checks import Options, check_values
 from rowboat.core.validation.result import ISSUE_COLUMNS, ValidationOptions, ValidationResult
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     from rowboat.core.mapping.model import Mapping
     from rowboat.core.table import Table
-    from rowboat.core.targets.schema import Endpoint
+    from rowboat.core.targets.schema import Endpoint, Rule
 
 __all__ = ["validate"]
+
+
+class _IssueLog:
+    """Issues gathered as column arrays, made into one frame at the end."""
+
+    def __init__(self, source_rows: npt.NDArray[np.int64]) -> None:
+        self.source_rows = source_rows
+        self.positions: list[npt.NDArray[np.int64]] = []
+        self.cells: dict[str, list[object]] = {name: [] for name in ISSUE_COLUMNS[2:]}
+
+    def add(
+        self,
+        positions: npt.NDArray[np.int64],
+        column: str | None,
+        field: str,
+        code: str,
+        messages: list[str] | str,
+        values: pa.Array | None,
+    ) -> None:
+        n = len(positions)
+        if not n:
+            return
+        self.positions.append(positions)
+        self.cells["column"].extend([column] * n)
+        self.cells["field"].extend([field] * n)
+        self.cells["code"].extend([code] * n)
+        self.cells["message"].extend([messages] * n if isinstance(messages, str) else messages)
+        shown = [""] * n if values is None else values.take(pa.array(positions)).to_pylist()
+        self.cells["value"].extend(shown)
+
+    def frame(self) -> pd.DataFrame:
+        if not self.positions:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS})
+        positions = np.concatenate(self.positions)
+        columns: dict[str, object] = {"pos": positions, "row": self.source_rows[positions]}
+        columns.update({k: np.asarray(v, dtype=object) for k, v in self.cells.items()})
+        issues = pd.DataFrame(columns)
+        return issues.sort_values(["pos", "field"], kind="stable").reset_index(drop=True)
 
 
 def validate(
@@ -29,9 +72,8 @@ def validate(
     report: Reporter = NULL_REPORTER,
 ) -> ValidationResult:
     mapped = apply_mapping(table, mapping)
-    rows = pd.Series(table.source_rows, index=table.frame.index)
-    values = pd.DataFrame(index=table.frame.index)
-    found: list[pd.DataFrame] = []
+    log = _IssueLog(table.source_rows)
+    values: dict[str, pa.Array] = {}
     blockers: list[str] = []
     fields = [f for f in endpoint.fields if f.key in mapped.columns]
     for done, field in enumerate(fields):
@@ -39,165 +81,103 @@ def validate(
         report.progress(done, len(fields) + 1, "Checking")
         source = mapping.for_field(field.key)
         column = source.columns[0] if source is not None and len(source.columns) == 1 else None
-        raw = mapped[field.key].astype(str)
-        filled = raw.str.strip() != ""
+        raw = as_arrow(mapped[field.key])
+        filled = mask_array(pc.not_equal(pc.utf8_trim_whitespace(raw), scalar("")))
+        everywhere = bool(filled.all())
         opts = Options(
             options.default_region,
             options.decimal_comma,
             options.day_first,
             source.date_format if source is not None else None,
         )
-        checked = check_values(raw[filled], field, opts)
-        normal = pd.Series("", index=raw.index, dtype=object)
-        normal[filled] = checked.value
-        bad = checked.code != ""
-        found.append(_issues(rows, raw, column, field.key, checked.code[bad], checked.message[bad]))
+        checked = check_values(raw if everywhere else raw.filter(pa.array(filled)), field, opts)
+        # Positions of the checked values in the whole column.
+        where = np.arange(len(raw)) if everywhere else np.flatnonzero(filled)
+        for positions, code, messages in checked.found:
+            log.add(where[positions], column, field.key, code, messages, raw)
+        normal = checked.cleaned()
+        if not everywhere:
+            mask = pa.array(filled)
+            normal = pc.replace_with_mask(pc.if_else(mask, raw, scalar("")), mask, normal)
         if field.required:
-            empty = ~filled
             message = f"{field.label} is required but empty."
-            found.append(
-                _issues(
-                    rows, raw, column, field.key, _const(empty, "required"), _const(empty, message)
-                )
-            )
+            log.add(np.flatnonzero(~filled), column, field.key, "required", message, raw)
         if field.unique or field.type is FieldType.EMAIL:
-            found.append(_duplicates(rows, raw, normal, column, field.key))
+            _duplicates(log, raw, normal, column, field.key)
         values[field.key] = normal
     for field in endpoint.required_fields:
         if field.key not in mapped.columns:
             blockers.append(f"The required field '{field.label}' is not mapped to any column.")
-            everywhere = pd.Series(True, index=table.frame.index)
             message = f"{field.label} is required, and no column of the file is mapped to it."
-            found.append(
-                _issues(
-                    rows,
-                    pd.Series("", index=rows.index),
-                    None,
-                    field.key,
-                    _const(everywhere, "required"),
-                    _const(everywhere, message),
-                )
-            )
-    found.extend(_rules(endpoint, values, rows, mapping))
-    issues = pd.concat([f for f in found if len(f)] or [_empty()], ignore_index=True)
-    issues = issues.sort_values(["pos", "field"], kind="stable").reset_index(drop=True)
+            log.add(np.arange(len(table)), None, field.key, "required", message, None)
+    frame = pd.DataFrame(
+        {k: as_series(v, index=table.frame.index) for k, v in values.items()},
+        index=table.frame.index,
+    )
+    for rule in endpoint.rules:
+        _rule(log, rule, endpoint, frame, mapping)
+    issues = log.frame()
     valid = np.ones(len(table), dtype=bool)
     valid[issues["pos"].to_numpy(dtype=np.int64)] = False
     report.progress(len(fields) + 1, len(fields) + 1, "Checking")
     return ValidationResult(
-        table, endpoint, mapping, options, values, valid, issues, tuple(blockers)
-    )
-
-
-def _const(mask: pd.Series, text: str) -> pd.Series:
-    return pd.Series(text, index=mask.index[mask.to_numpy()], dtype=object)
-
-
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS})
-
-
-def _issues(
-    rows: pd.Series,
-    raw: pd.Series,
-    column: str | None,
-    field: str,
-    codes: pd.Series,
-    messages: pd.Series,
-) -> pd.DataFrame:
-    index = codes.index
-    return pd.DataFrame(
-        {
-            "pos": index.to_numpy(dtype=np.int64),
-            "row": rows[index].to_numpy(dtype=np.int64),
-            "column": column,
-            "field": field,
-            "code": codes.to_numpy(dtype=object),
-            "message": messages[index].to_numpy(dtype=object),
-            "value": raw[index].to_numpy(dtype=object),
-        }
+        table, endpoint, mapping, options, frame, valid, issues, tuple(blockers)
     )
 
 
 def _duplicates(
-    rows: pd.Series, raw: pd.Series, normal: pd.Series, column: str | None, field: str
-) -> pd.DataFrame:
-    """Every repeat of a value after its first row (emails compared without case)."""
-    key = normal.str.casefold()
-    present = key != ""
-    repeat = key.duplicated(keep="first") & present
-    if not bool(repeat.any()):
-        return _empty()
-    first_row = rows[present].groupby(key[present]).transform("first")
-    message = "'" + raw[repeat] + "' is already on row " + first_row[repeat].astype(str) + "."
-    return _issues(rows, raw, column, field, _const(repeat, "duplicate"), message)
+    log: _IssueLog, raw: pa.Array, normal: pa.Array, column: str | None, field: str
+) -> None:
+    """Every repeat of a value after its first row (compared without case)."""
+    codes = np.asarray(pc.utf8_lower(normal).dictionary_encode().indices)
+    distinct, first = np.unique(codes, return_index=True)
+    first_of = np.empty(len(distinct), dtype=np.int64)
+    first_of[distinct] = first  # dictionary codes run 0..k-1
+    firsts = first_of[codes]
+    present = mask_array(pc.not_equal(normal, scalar("")))
+    repeat = np.flatnonzero(present & (firsts != np.arange(len(codes))))
+    if not len(repeat):
+        return
+    seen_on = log.source_rows[firsts[repeat]]
+    shown = raw.take(pa.array(repeat)).to_pylist()
+    messages = [
+        f"'{v}' is already on row {r}." for v, r in zip(shown, seen_on.tolist(), strict=True)
+    ]
+    log.add(repeat, column, field, "duplicate", messages, raw)
 
 
-def _rules(
-    endpoint: Endpoint, values: pd.DataFrame, rows: pd.Series, mapping: Mapping
-) -> list[pd.DataFrame]:
-    out: list[pd.DataFrame] = []
-    for rule in endpoint.rules:
-        present = [k for k in rule.fields if k in values.columns]
-        if rule.kind == "after" and len(present) == 2:
-            start_key, end_key = rule.fields[0], rule.fields[1]
-            start = pd.to_datetime(
-                values[start_key].where(values[start_key] != ""),
-                format="ISO8601",
-                utc=True,
-                errors="coerce",
+def _column_of(mapping: Mapping, key: str) -> str | None:
+    source = mapping.for_field(key)
+    return source.columns[0] if source is not None and len(source.columns) == 1 else None
+
+
+def _rule(
+    log: _IssueLog, rule: Rule, endpoint: Endpoint, values: pd.DataFrame, mapping: Mapping
+) -> None:
+    present = [k for k in rule.fields if k in values.columns]
+    if rule.kind == "after" and len(present) == 2:
+        start_key, end_key = rule.fields[0], rule.fields[1]
+        start, end = (
+            pd.to_datetime(
+                values[k].where(values[k] != ""), format="ISO8601", utc=True, errors="coerce"
             )
-            end = pd.to_datetime(
-                values[end_key].where(values[end_key] != ""),
-                format="ISO8601",
-                utc=True,
-                errors="coerce",
-            )
-            wrong = (end <= start).fillna(False)
-            if bool(wrong.any()):
-                start_label = endpoint.field(start_key).label
-                end_label = endpoint.field(end_key).label
-                message = rule.message or (
-                    f"{end_label} ({{end}}) must be after {start_label} ({{start}})."
-                )
-                text = pd.Series(
-                    [
-                        message.format(end=e, start=s)
-                        for e, s in zip(
-                            values[end_key][wrong], values[start_key][wrong], strict=True
-                        )
-                    ],
-                    index=values.index[wrong.to_numpy()],
-                    dtype=object,
-                )
-                source = mapping.for_field(end_key)
-                column = source.columns[0] if source and len(source.columns) == 1 else None
-                out.append(
-                    _issues(
-                        rows,
-                        values[end_key],
-                        column,
-                        end_key,
-                        _const(wrong, "end_before_start"),
-                        text,
-                    )
-                )
-        elif rule.kind == "one_of":
-            keys = list(rule.fields)
-            filled = pd.Series(False, index=values.index)
-            for k in present:
-                filled |= values[k] != ""
-            labels = ", ".join(endpoint.field(k).label for k in keys)
-            none = ~filled
-            message = rule.message or f"Fill in at least one of: {labels}."
-            out.append(
-                _issues(
-                    rows,
-                    pd.Series("", index=values.index),
-                    None,
-                    keys[0],
-                    _const(none, "one_of"),
-                    _const(none, message),
-                )
-            )
-    return out
+            for k in (start_key, end_key)
+        )
+        wrong = np.flatnonzero((end <= start).fillna(False).to_numpy(dtype=bool))
+        if not len(wrong):
+            return
+        message = rule.message or (
+            f"{endpoint.field(end_key).label} ({{end}}) must be after "
+            f"{endpoint.field(start_key).label} ({{start}})."
+        )
+        ends, starts = values[end_key].to_numpy()[wrong], values[start_key].to_numpy()[wrong]
+        texts = [message.format(end=e, start=s) for e, s in zip(ends, starts, strict=True)]
+        normal = as_arrow(values[end_key])
+        log.add(wrong, _column_of(mapping, end_key), end_key, "end_before_start", texts, normal)
+    elif rule.kind == "one_of":
+        filled = np.zeros(len(values), dtype=bool)
+        for k in present:
+            filled |= (values[k] != "").to_numpy(dtype=bool)
+        labels = ", ".join(endpoint.field(k).label for k in rule.fields)
+        message = rule.message or f"Fill in at least one of: {labels}."
+        log.add(np.flatnonzero(~filled), None, rule.fields[0], "one_of", message, None)
