@@ -70,7 +70,7 @@ COUNTRY_CODES = frozenset(_COUNTRIES[i : i + 2] for i in range(0, len(_COUNTRIES
 # domain labels of letters, digits and inner hyphens, a top-level domain of two letters or more.
 _EMAIL = re.compile(
     r"(?!\.)(?!.*\.\.)[^\s@\"(),:;<>\[\]\\]{1,64}(?<!\.)"
-    r"@(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W\d_]{2,63}"
+    r"@(?:[^\W_](?:(?:[^\W_]|-){0,61}[^\W_])?\.)+[^\W\d_]{2,63}"
 )
 
 
