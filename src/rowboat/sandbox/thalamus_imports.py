@@ -39,6 +39,10 @@ MAX_FILE_BYTES = 20 * 1024 * 1024  # larger uploads are refused before anything 
 MAX_NAME_LENGTH = 255
 MAX_PAGE_SIZE = 100
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DUPLICATED_NAME = {  # exactly as the vendor's page shows it
+    "ProcessorInfo": "DuplicatedName",
+    "execution.ProcessorInfo": "execution.ProcessorInfo: DuplicatedName",
+}
 
 
 def _file_type(filename: str, data: bytes) -> str | None:
@@ -76,7 +80,10 @@ async def _upload_parts(request: Request) -> tuple[dict[str, str], tuple[str, by
         part = form.get("file")
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         # Read inside the form's context: the spooled file closes with it.
-        upload = (part.filename or "", await part.read()) if isinstance(part, UploadFile) else None
+        if isinstance(part, UploadFile):
+            upload = (part.filename or "upload", await part.read())
+        else:
+            upload = None
     for key in ("name", "type"):
         value = request.query_params.get(key) or request.headers.get(key)
         if value:
@@ -98,23 +105,13 @@ def import_routes(ctx: SandboxContext, gate: Gate) -> list[BaseRoute]:
         except HTTPException:
             return errors(400, file="MalformedMultipart")
         name = fields.get("name", "").strip()
-        type_text = fields.get("type", "").strip()
-        kind = IMPORT_TYPES.get(int(type_text)) if type_text.isdigit() else None
-        problems: dict[str, str] = {}
-        if not name:
-            problems["name"] = "NameRequired"
-        elif len(name) > MAX_NAME_LENGTH:
-            problems["name"] = "NameTooLong"
-        if kind is None:
-            problems["type"] = "InvalidImportType"
-        if upload is None:
-            problems["file"] = "FileRequired"
+        kind = _import_type(fields.get("type", ""))
+        problems = _upload_problems(name, kind, upload)
         if problems or kind is None or upload is None:
             return errors(400, **problems)
+        if store.name_taken(ctx, session.touchpoint, name):  # before reading a large file
+            return errors(400, **DUPLICATED_NAME)
         filename, data = upload
-        filename = filename or "upload"
-        if len(data) > MAX_FILE_BYTES:
-            return errors(400, file="FileTooLarge")
         header, analysis, rows, readable = await run_in_threadpool(
             _checked_rows, kind, data, filename
         )
@@ -124,12 +121,8 @@ def import_routes(ctx: SandboxContext, gate: Gate) -> list[BaseRoute]:
             header=header, analysis=analysis, rows=rows, readable=readable,
         )  # fmt: skip
         import_id = store.insert(ctx, new)
-        if import_id is None:
-            return errors(
-                400,
-                ProcessorInfo="DuplicatedName",
-                **{"execution.ProcessorInfo": "execution.ProcessorInfo: DuplicatedName"},
-            )
+        if import_id is None:  # another upload took the name meanwhile
+            return errors(400, **DUPLICATED_NAME)
         found = store.fetch(ctx, session.touchpoint, str(import_id))
         assert found is not None
         return JSONResponse(store.record_json(ctx, found))
@@ -195,8 +188,7 @@ def import_routes(ctx: SandboxContext, gate: Gate) -> list[BaseRoute]:
         return _attachment(content, f"import_{found['id']}_result.xlsx")
 
     async def template(request: Request, session: Session) -> Response:
-        type_text = request.path_params["type"]
-        kind = IMPORT_TYPES.get(int(type_text)) if type_text.isdigit() else None
+        kind = _import_type(request.path_params["type"])
         if kind is None:
             return errors(400, type="InvalidImportType")
         slug = kind.label.lower().replace(" ", "_")
@@ -211,6 +203,29 @@ def import_routes(ctx: SandboxContext, gate: Gate) -> list[BaseRoute]:
         Route("/api/v4/import/result/{import_id}", gate.session(result), methods=["GET"]),
         Route("/api/v4/import/template/{type}", gate.session(template), methods=["GET"]),
     ]
+
+
+def _import_type(text: str) -> ImportType | None:
+    text = text.strip()
+    return IMPORT_TYPES.get(int(text)) if text.isdigit() else None
+
+
+def _upload_problems(
+    name: str, kind: ImportType | None, upload: tuple[str, bytes] | None
+) -> dict[str, str]:
+    """Everything wrong with an upload's parameters, by parameter, in the vendor's codes."""
+    problems: dict[str, str] = {}
+    if not name:
+        problems["name"] = "NameRequired"
+    elif len(name) > MAX_NAME_LENGTH:
+        problems["name"] = "NameTooLong"
+    if kind is None:
+        problems["type"] = "InvalidImportType"
+    if upload is None:
+        problems["file"] = "FileRequired"
+    elif len(upload[1]) > MAX_FILE_BYTES:
+        problems["file"] = "FileTooLarge"
+    return problems
 
 
 def _list_query(request: Request) -> tuple[str, list[object], int, int] | JSONResponse:

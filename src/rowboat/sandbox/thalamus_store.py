@@ -34,6 +34,7 @@ __all__ = [
     "create_tables",
     "fetch",
     "insert",
+    "name_taken",
     "record_json",
     "settle",
 ]
@@ -143,6 +144,14 @@ def insert(ctx: SandboxContext, upload: Upload) -> int | None:
     return import_id
 
 
+def name_taken(ctx: SandboxContext, touchpoint: str, name: str) -> bool:
+    with ctx.lock:
+        found = ctx.db.execute(
+            "SELECT 1 FROM thalamus_imports WHERE touchpoint = ? AND name = ?", (touchpoint, name)
+        ).fetchone()
+    return found is not None
+
+
 def fetch(ctx: SandboxContext, touchpoint: str, import_id: str) -> sqlite3.Row | None:
     """The import of this touchpoint with that id (as written in the path), or None."""
     if not import_id.isdigit():
@@ -178,10 +187,16 @@ def settle(ctx: SandboxContext) -> None:
             raise
 
 
+def _fraction(ctx: SandboxContext, imp: sqlite3.Row) -> float:
+    # Clock times near 1.7e9 s carry ~1e-7 s of float error: round it away, so that a quarter
+    # of the time counts a quarter of the rows, not one fewer.
+    return round(ctx.job_fraction(imp["created_at"], imp["total"]), 6)
+
+
 def _advance(ctx: SandboxContext, imp: sqlite3.Row) -> list[tuple[float, int, int, list[str]]]:
     """Move one import on; return the records its newly processed rows write, with their times."""
     total, started = imp["total"], imp["created_at"]
-    fraction = ctx.job_fraction(started, total)
+    fraction = _fraction(ctx, imp)
     done = total if fraction >= 1 else int(fraction * total)
     if fraction >= 1:
         ctx.db.execute(
@@ -269,7 +284,7 @@ def _percentage(ctx: SandboxContext, imp: sqlite3.Row) -> int:
     if state == State.PROCESSED:
         return 100
     if state == State.PROCESSING:
-        return min(99, int(ctx.job_fraction(imp["created_at"], total) * 100))
+        return min(99, int(_fraction(ctx, imp) * 100))
     if state == State.CANCELED and total:
         return int(100 * imp["processed"] / total)
     return 0

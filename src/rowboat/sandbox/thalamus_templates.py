@@ -128,9 +128,11 @@ def _integer(minimum: int | None = None) -> Check:
 
 
 def _iso_date(value: str) -> str | None:
+    # An Excel date cell reads as a date-time at midnight: that is a date too.
+    day = value.removesuffix("T00:00:00")
     try:
-        if _ISO_DATE.fullmatch(value):
-            dt.date.fromisoformat(value)
+        if _ISO_DATE.fullmatch(day):
+            dt.date.fromisoformat(day)
             return None
     except ValueError:
         pass
