@@ -74,9 +74,8 @@ def _problems(keyed: dict[str, EventField], record: dict[str, str]) -> list[tupl
                 found.append((key, MISSING, f"{target.name} is required"))
         elif not _valid(target.data_type, value):
             code = BAD_EMAIL if target.data_type == "emailAddress" else BAD_VALUE
-            found.append(
-                (key, code, f"'{value}' is not a valid {target.data_type} for {target.name}")
-            )
+            kind = _KIND.get(target.data_type, target.data_type)
+            found.append((key, code, f"'{value}' is not a valid {kind} for {target.name}"))
     return found
 
 
