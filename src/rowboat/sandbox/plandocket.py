@@ -141,9 +141,10 @@ class PlandocketApi:
 
         return endpoint
 
-    def ok(self, data: Any, status: int = 200, **meta: Any) -> JSONResponse:
+    def ok(self, data: Any, **meta: Any) -> JSONResponse:
+        """A success in the vendor's envelope; the request id comes from the seeded RNG."""
         request_id = "req_" + self.ctx.new_uuid().replace("-", "")
-        return JSONResponse({"data": data, "meta": {"request_id": request_id, **meta}}, status)
+        return JSONResponse({"data": data, "meta": {"request_id": request_id, **meta}})
 
     def listing(self, request: Request, fetch: Callable[[slice], store.Page]) -> Response:
         """One page of `fetch`'s items, with the paging in meta."""

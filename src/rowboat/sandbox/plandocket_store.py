@@ -130,18 +130,14 @@ _EVENT_SELECT = (
 )
 
 
-def _event_json(row: sqlite3.Row) -> dict[str, Any]:
-    return dict(row)
-
-
 def list_events(db: sqlite3.Connection, span: slice) -> Page:
     rows, total = _page(db, _EVENT_SELECT, "FROM pd_events e ORDER BY e.date_from", [], span)
-    return [_event_json(r) for r in rows], total
+    return [dict(r) for r in rows], total
 
 
 def get_event(db: sqlite3.Connection, key: str) -> dict[str, Any] | None:
     row = db.execute(f"{_EVENT_SELECT} FROM pd_events e WHERE e.event_key = ?", (key,)).fetchone()
-    return None if row is None else _event_json(row)
+    return None if row is None else dict(row)
 
 
 # Contacts
