@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,14 @@ def test_impossible_date_is_explained() -> None:
     issue = _check(DATE, ["14/13/2026"]).issue_list()[0]
     assert issue.code == "date.invalid"
     assert issue.message == "'14/13/2026' is not a date. Use a date like 2026-03-14."
+
+
+def test_month_name_alone_or_year_one_is_not_a_date() -> None:
+    # "Aout" alone once read as 8 January of the year 1 and crashed the date column; years
+    # nobody imports (1200) are typing slips, not dates.
+    result = _check(DATE, ["Aout", "1/1/1200", "14 août 2026"])
+    assert _codes(result) == ["date.invalid", "date.invalid"]
+    assert _normal(result) == ["", "", "2026-08-14"]
 
 
 def test_explicit_date_format_is_used() -> None:
@@ -286,3 +295,11 @@ def test_validate_never_raises_and_splits_all_rows(values: list[str], kind: Fiel
     result = _check(Field(key="f", label="F", type=kind, choices=choices), values)
     assert result.valid_count + result.invalid_count == len(values)
     assert set(result.issues["pos"]) == set(np.flatnonzero(~result.valid))
+
+
+def test_shipped_country_names_match_phonenumbers_data() -> None:
+    # The table ships precomputed (building it costs ~0.4 s); an upgrade of phonenumbers that
+    # changes a name must refresh it: python -m rowboat.core.validation.countries
+    from rowboat.core.validation.countries import _TABLE, build_names
+
+    assert json.loads(_TABLE.read_text(encoding="utf-8")) == build_names()

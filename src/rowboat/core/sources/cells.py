@@ -10,8 +10,7 @@ from rowboat.core.arrow_text import patch, scalar
 __all__ = ["display_strings"]
 
 # Calamine writes a date in a column that also holds text as "2025-05-21 00:00:00", and a
-# whole number as "12.0". One cheap test finds the columns that need either repair.
-_NEEDS_REPAIR = r"^(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}|-?\d+\.0)$"
+# whole number as "12.0". Each repair is anchored, so other cells pass through unchanged.
 _REPAIRS = (
     (r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", r"\1"),
     (r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$", r"\1T\2"),
@@ -38,7 +37,9 @@ def display_strings(column: pa.Array | pa.ChunkedArray) -> pa.Array:
         values = column.cast(pa.large_string())
     values = pc.fill_null(values.cast(pa.large_string()), scalar(""))
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        values = patch(values, pc.match_substring_regex(values, _NEEDS_REPAIR), _repair)
+        # Plain substring tests are cheap; the regexes run only on the cells they pick out.
+        candidates = pc.or_(pc.ends_with(values, ".0"), pc.match_substring(values, ":"))
+        values = patch(values, candidates, _repair)
     return values
 
 

@@ -112,14 +112,22 @@ def _calling_code(region: str) -> str:
 
 def _phone(v: pa.Array, f: Field, o: Options) -> Checked:
     out = Checked(v)
-    letters = _matches(v, "[A-Za-z]") & ~_matches(v, r"(?i)\b(?:ext|x)\.?\s*\d+$")
-    out.flag(letters, "phone.letters", "{q} is not a phone number (it contains letters).")
-    bare_number = patch(
-        v,
-        pc.match_substring_regex(v, _EXTENSION),
-        lambda rows: pc.replace_substring_regex(rows, _EXTENSION, ""),
+    digits = v
+    letters = pc.match_substring_regex(v, "[A-Za-z]")
+    if pc.any(letters).as_py():  # an extension ("ext. 12", "x12") is the only place for letters
+        extension = pc.match_substring_regex(v, _EXTENSION)
+        out.flag(
+            pc.and_(letters, pc.invert(pc.match_substring_regex(v, r"(?i)\b(?:ext|x)\.?\s*\d+$"))),
+            "phone.letters",
+            "{q} is not a phone number (it contains letters).",
+        )
+        digits = patch(v, extension, lambda rows: pc.replace_substring_regex(rows, _EXTENSION, ""))
+    # Numbers typed into Excel arrive as bare digits: only the others need their digits picked.
+    digits = patch(
+        digits,
+        pc.invert(pc.ascii_is_decimal(digits)),
+        lambda rows: pc.replace_substring_regex(rows, r"\D", ""),
     )
-    digits = pc.replace_substring_regex(bare_number, r"\D", "")
     plus = mask_array(pc.starts_with(pc.utf8_ltrim_whitespace(v), "+"))
     intl = ~plus & mask_array(pc.starts_with(digits, "00"))
     trunk = ~plus & ~intl & mask_array(pc.starts_with(digits, "0"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 __all__ = ["country_code", "fold"]
 
@@ -30,15 +32,22 @@ def fold(text: str) -> str:
 
 
 # The languages attendee lists are written in; phonenumbers' other ~70 languages only add names
-# nobody types. (Importing its locale data costs ~0.4 s once per process; folding these, 0.01 s.)
+# nobody types.
 _LANGUAGES = (
     "en", "de", "fr", "es", "pt", "it", "nl", "pl", "sv", "da", "nb", "fi", "cs", "sk", "hu",
     "ro", "hr", "sl", "el", "tr", "ca", "et", "lv", "lt", "id", "ms", "vi", "tl",
 )  # fmt: skip
 
 
-@cache
-def _names() -> dict[str, str]:
+_TABLE = Path(__file__).with_name("country_names.json")
+
+
+def build_names() -> dict[str, str]:
+    """Folded country names in the languages above, and codes, -> alpha-2, from phonenumbers.
+
+    Importing phonenumbers' locale data costs ~0.4 s, so the result ships as country_names.json
+    (a test checks it still matches; to refresh it: python -m rowboat.core.validation.countries).
+    """
     from phonenumbers.geodata.locale import LOCALE_DATA
 
     names: dict[str, str] = {}
@@ -54,6 +63,12 @@ def _names() -> dict[str, str]:
                     value = by_language.get(value[1:], "")
             if value:
                 names.setdefault(fold(value), region)
+    return dict(sorted(names.items()))
+
+
+@cache
+def _names() -> dict[str, str]:
+    names: dict[str, str] = json.loads(_TABLE.read_text(encoding="utf-8"))
     names.update(_EXTRA)
     return names
 
@@ -61,3 +76,9 @@ def _names() -> dict[str, str]:
 def country_code(value: str) -> str | None:
     """The alpha-2 code for a country name (many languages) or code, or None."""
     return _names().get(fold(value))
+
+
+if __name__ == "__main__":
+    _TABLE.write_text(
+        json.dumps(build_names(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
+    )

@@ -85,7 +85,7 @@ def parse_dates(v: pd.Series, o: Options) -> pd.Series:
         year = parts[3].astype(int)
         year = year.where(year >= 100, year + 2000)
         text = year.astype(str) + "-" + month.astype(str) + "-" + day.astype(str) + parts[4]
-        out[rest] = pd.to_datetime(text, format="mixed", errors="coerce")
+        out[rest] = _plausible(pd.to_datetime(text, format="mixed", errors="coerce"))
     serial = out.isna() & v.str.fullmatch(r"\d{5}(?:\.\d+)?")
     if bool(serial.any()):  # an Excel serial number that reached us as text
         out[serial] = pd.to_datetime(v[serial].astype(float), unit="D", origin="1899-12-30")
@@ -94,10 +94,20 @@ def parse_dates(v: pd.Series, o: Options) -> pd.Series:
         words = v[named].map(fold).str.replace(".", " ", regex=False)
         for name, number in _MONTHS.items():
             words = words.str.replace(rf"\b{name}\b", f" {number:02d} ", regex=True)
-        out[named] = pd.to_datetime(
-            words.str.replace(r"\s+", " ", regex=True).str.strip(),
-            format="mixed",
-            dayfirst=True,
-            errors="coerce",
+        out[named] = _plausible(
+            pd.to_datetime(
+                words.str.replace(r"\s+", " ", regex=True).str.strip(),
+                format="mixed",
+                dayfirst=True,
+                errors="coerce",
+            )
         )
     return out
+
+
+def _plausible(parsed: pd.Series) -> pd.Series:
+    """Dates in years people import (1800-2299), as datetime64[ns]; NaT for the rest, such as
+    the year 1 that "Aout" alone reads as."""
+    years = parsed.dt.year
+    kept = parsed.where((years >= 1800) & (years < 2300))
+    return kept.astype("datetime64[ns]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,6 +14,7 @@ from rowboat.core.arrow_text import as_arrow, as_series, mask_array, scalar
 from rowboat.core.mapping import apply_mapping
 from rowboat.core.progress import NULL_REPORTER, Reporter
 from rowboat.core.targets.schema import FieldType
+from rowboat.core.threads import map_in_threads
 from rowboat.core.validation.checks import Options, check_values
 from rowboat.core.validation.result import ISSUE_COLUMNS, ValidationOptions, ValidationResult
 
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
 
     from rowboat.core.mapping.model import Mapping
     from rowboat.core.table import Table
-    from rowboat.core.targets.schema import Endpoint, Rule
+    from rowboat.core.targets.schema import Endpoint, Field, Rule
 
 __all__ = ["validate"]
 
@@ -64,6 +66,42 @@ class _IssueLog:
         return issues.sort_values(["pos", "field"], kind="stable").reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class _Column:
+    """One field's column after checking: what was read, what it became, what was found."""
+
+    field: Field
+    column: str | None  # the file's column, when exactly one feeds the field
+    raw: pa.Array
+    filled: npt.NDArray[np.bool_]
+    normal: pa.Array  # normalised values, "" where empty or bad
+    found: list[tuple[npt.NDArray[np.int64], str, list[str]]]  # positions in the whole column
+
+
+def _check_column(
+    field: Field, values: pd.Series, mapping: Mapping, options: ValidationOptions
+) -> _Column:
+    source = mapping.for_field(field.key)
+    column = source.columns[0] if source is not None and len(source.columns) == 1 else None
+    raw = as_arrow(values)
+    filled = mask_array(pc.not_equal(pc.utf8_trim_whitespace(raw), scalar("")))
+    everywhere = bool(filled.all())
+    opts = Options(
+        options.default_region,
+        options.decimal_comma,
+        options.day_first,
+        source.date_format if source is not None else None,
+    )
+    checked = check_values(raw if everywhere else raw.filter(pa.array(filled)), field, opts)
+    where = np.arange(len(raw)) if everywhere else np.flatnonzero(filled)
+    found = [(where[positions], code, texts) for positions, code, texts in checked.found]
+    normal = checked.cleaned()
+    if not everywhere:
+        mask = pa.array(filled)
+        normal = pc.replace_with_mask(pc.if_else(mask, raw, scalar("")), mask, normal)
+    return _Column(field, column, raw, filled, normal, found)
+
+
 def validate(
     table: Table,
     endpoint: Endpoint,
@@ -73,45 +111,33 @@ def validate(
 ) -> ValidationResult:
     mapped = apply_mapping(table, mapping)
     log = _IssueLog(table.source_rows)
-    values: dict[str, pa.Array] = {}
     blockers: list[str] = []
     fields = [f for f in endpoint.fields if f.key in mapped.columns]
-    for done, field in enumerate(fields):
+
+    def check(field: Field) -> _Column:
         report.raise_if_cancelled()
-        report.progress(done, len(fields) + 1, "Checking")
-        source = mapping.for_field(field.key)
-        column = source.columns[0] if source is not None and len(source.columns) == 1 else None
-        raw = as_arrow(mapped[field.key])
-        filled = mask_array(pc.not_equal(pc.utf8_trim_whitespace(raw), scalar("")))
-        everywhere = bool(filled.all())
-        opts = Options(
-            options.default_region,
-            options.decimal_comma,
-            options.day_first,
-            source.date_format if source is not None else None,
-        )
-        checked = check_values(raw if everywhere else raw.filter(pa.array(filled)), field, opts)
-        # Positions of the checked values in the whole column.
-        where = np.arange(len(raw)) if everywhere else np.flatnonzero(filled)
-        for positions, code, messages in checked.found:
-            log.add(where[positions], column, field.key, code, messages, raw)
-        normal = checked.cleaned()
-        if not everywhere:
-            mask = pa.array(filled)
-            normal = pc.replace_with_mask(pc.if_else(mask, raw, scalar("")), mask, normal)
-        if field.required:
-            message = f"{field.label} is required but empty."
-            log.add(np.flatnonzero(~filled), column, field.key, "required", message, raw)
-        if field.unique or field.type is FieldType.EMAIL:
-            _duplicates(log, raw, normal, column, field.key)
-        values[field.key] = normal
+        return _check_column(field, mapped[field.key], mapping, options)
+
+    def done(count: int) -> None:
+        report.progress(count, len(fields) + 1, "Checking")
+
+    report.progress(0, len(fields) + 1, "Checking")
+    columns = map_in_threads(check, fields, on_done=done)
+    for c in columns:
+        for positions, code, messages in c.found:
+            log.add(positions, c.column, c.field.key, code, messages, c.raw)
+        if c.field.required:
+            message = f"{c.field.label} is required but empty."
+            log.add(np.flatnonzero(~c.filled), c.column, c.field.key, "required", message, c.raw)
+        if c.field.unique or c.field.type is FieldType.EMAIL:
+            _duplicates(log, c.raw, c.normal, c.column, c.field.key)
     for field in endpoint.required_fields:
         if field.key not in mapped.columns:
             blockers.append(f"The required field '{field.label}' is not mapped to any column.")
             message = f"{field.label} is required, and no column of the file is mapped to it."
             log.add(np.arange(len(table)), None, field.key, "required", message, None)
     frame = pd.DataFrame(
-        {k: as_series(v, index=table.frame.index) for k, v in values.items()},
+        {c.field.key: as_series(c.normal, index=table.frame.index) for c in columns},
         index=table.frame.index,
     )
     for rule in endpoint.rules:
@@ -129,11 +155,17 @@ def _duplicates(
     log: _IssueLog, raw: pa.Array, normal: pa.Array, column: str | None, field: str
 ) -> None:
     """Every repeat of a value after its first row (compared without case)."""
-    codes = np.asarray(pc.utf8_lower(normal).dictionary_encode().indices)
-    distinct, first = np.unique(codes, return_index=True)
-    first_of = np.empty(len(distinct), dtype=np.int64)
-    first_of[distinct] = first  # dictionary codes run 0..k-1
-    firsts = first_of[codes]
+    encoded = pc.utf8_lower(normal).dictionary_encode()
+    if len(encoded.dictionary) == len(normal):
+        return  # every value differs: the common case, settled by one hash pass
+    codes = np.asarray(encoded.indices)
+    # Arrow numbers distinct values in order of first appearance, so a row is a value's first
+    # exactly where its code exceeds every code before it.
+    before = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
+    first = np.flatnonzero(codes > before)
+    if len(first) != len(encoded.dictionary):  # not numbered that way: find firsts by sorting
+        _, first = np.unique(codes, return_index=True)
+    firsts = first[codes]
     present = mask_array(pc.not_equal(normal, scalar("")))
     repeat = np.flatnonzero(present & (firsts != np.arange(len(codes))))
     if not len(repeat):
