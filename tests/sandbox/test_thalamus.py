@@ -125,8 +125,15 @@ def test_v4_login_with_json_answers_the_user_and_a_session_cookie(api: httpx.Cli
     assert api.get("/me").json() == user
 
 
-def test_v4_login_accepts_form_fields_and_a_principal_in_any_case(api: httpx.Client) -> None:
-    response = api.post("/login", data={"principal": LOGIN.upper(), "password": PASSWORD})
+@pytest.mark.parametrize("where", ["form", "query"])
+def test_v4_login_accepts_form_or_query_fields_and_a_principal_in_any_case(
+    api: httpx.Client, where: str
+) -> None:
+    fields = {"principal": LOGIN.upper(), "password": PASSWORD}
+    if where == "form":
+        response = api.post("/login", data=fields)
+    else:
+        response = api.post("/login", params=fields)
     assert response.status_code == 200
     assert api.get("/me").json()["principal"] == LOGIN
 

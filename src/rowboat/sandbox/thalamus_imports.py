@@ -109,6 +109,7 @@ def import_routes(ctx: SandboxContext, gate: Gate) -> list[BaseRoute]:
         problems = _upload_problems(name, kind, upload)
         if problems or kind is None or upload is None:
             return errors(400, **problems)
+        store.settle(ctx)  # earlier imports' rows are stored before this one's
         if store.name_taken(ctx, session.touchpoint, name):  # before reading a large file
             return errors(400, **DUPLICATED_NAME)
         filename, data = upload
