@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from starlette.responses import JSONResponse
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 __all__ = ["EVENTS", "DataType", "Event", "EventField", "routes"]
 
-DataType = str  # one of: number, string, boolean, date, emailAddress
+DataType = Literal["number", "string", "boolean", "date", "emailAddress"]
 
 _STATEMENT = re.compile(r"\{\{\s*Event\[(\d+)\]\.Field\(([^()]+)\)\s*\}\}", re.IGNORECASE)
 
@@ -112,11 +112,12 @@ EVENTS: dict[int, Event] = {
 async def _rest_event_registrations(request: Request) -> Response:
     """The REST API's list of events: ids as strings and times as epoch seconds, as Eloqua does."""
     numbers: dict[str, int] = {}
-    for name, default in (("page", 1), ("count", MAX_LIMIT)):
+    for name, default, high in (("page", 1, None), ("count", MAX_LIMIT, MAX_LIMIT)):
         text = request.query_params.get(name, str(default))
         numbers[name] = int(text) if text.isdigit() else 0
-        if not 1 <= numbers[name] <= (MAX_LIMIT if name == "count" else 1_000_000):
-            return failures(400, failure("Must be a positive integer (count at most 1000).", name))
+        if numbers[name] < 1 or (high is not None and numbers[name] > high):
+            bounds = f"between 1 and {high}" if high else "at least 1"
+            return failures(400, failure(f"Must be an integer {bounds}.", name, text))
     events = list(EVENTS.values())
     start = (numbers["page"] - 1) * numbers["count"]
     elements = [

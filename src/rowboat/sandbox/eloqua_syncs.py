@@ -231,13 +231,14 @@ class Syncs:
         body = await read_json(request)
         if isinstance(body, JSONResponse):
             return body
-        uri = body.get("syncedInstanceUri") if isinstance(body, dict) else None
-        match = _DEFINITION_URI.fullmatch(uri.strip()) if isinstance(uri, str) else None
-        callback = body.get("callbackUrl") if isinstance(body, dict) else None
+        if not isinstance(body, dict):
+            return failures(400, failure("The sync must be a JSON object."))
+        uri, callback = body.get("syncedInstanceUri"), body.get("callbackUrl")
         if callback is not None and not isinstance(callback, str):
             return failures(400, failure("Must be a string.", "callbackUrl", callback))
-        definition = match and load_definition(self.ctx, int(match[1]), int(match[2]))
-        if not definition:
+        match = _DEFINITION_URI.fullmatch(uri.strip()) if isinstance(uri, str) else None
+        definition = load_definition(self.ctx, int(match[1]), int(match[2])) if match else None
+        if definition is None:
             constraint = "Must reference an existing event import definition."
             return failures(400, failure(constraint, "syncedInstanceUri", uri or ""))
         with self.ctx.lock:
