@@ -392,8 +392,7 @@ def test_data_cannot_change_while_a_sync_of_the_definition_runs(
         conflict = post_data(eloqua, uri, [{"email": "b@example.com"}])
         assert conflict.status_code == 409
         assert conflict.json()["failures"][0]["constraint"] == (
-            "The definition is being synced by /syncs/1 (/events/12/imports/1): "
-            "wait for that sync to end."
+            "The definition is being synced by /syncs/1: wait for it to end."
         )
         assert eloqua.delete(f"{BULK}{uri}/data").status_code == 409
         assert eloqua.delete(BULK + uri).status_code == 409

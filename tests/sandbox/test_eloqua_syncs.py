@@ -183,8 +183,7 @@ def test_a_definition_cannot_be_synced_again_while_its_sync_runs(
         {
             "field": "syncedInstanceUri",
             "value": uri,
-            "constraint": "The definition is already being synced by /syncs/1: "
-            "wait for that sync to end.",
+            "constraint": "The definition is being synced by /syncs/1: wait for it to end.",
         }
     ]
     clock.advance(2)

@@ -19,6 +19,7 @@ __all__ = [
     "Definition",
     "create_tables",
     "delete_definition",
+    "drop_expired",
     "load_definition",
     "page_rows",
     "transaction",
@@ -168,3 +169,12 @@ def page_rows(
             (value, limit, offset),
         ).fetchall()
     return rows, total
+
+
+def drop_expired(ctx: SandboxContext, import_id: int, now: float) -> None:
+    """Forget the definition's staged posts whose dataRetentionDuration has run out by `now`."""
+    with ctx.lock:
+        ctx.db.execute(
+            "DELETE FROM eloqua_staged WHERE import_id = ? AND sync_id IS NULL AND expires_at <= ?",
+            (import_id, now),
+        )

@@ -15,9 +15,9 @@ from rowboat.sandbox.eloqua_common import (
     parse_duration,
     read_json,
 )
-from rowboat.sandbox.eloqua_db import Definition, delete_definition, load_definition, transaction
+from rowboat.sandbox.eloqua_db import Definition, delete_definition, drop_expired, load_definition
 from rowboat.sandbox.eloqua_events import EVENTS
-from rowboat.sandbox.eloqua_syncs import running_sync, start_sync
+from rowboat.sandbox.eloqua_syncs import busy, start_sync
 from rowboat.sandbox.spreadsheets import UnreadableFile, read_rows
 
 if TYPE_CHECKING:
@@ -244,7 +244,7 @@ class Imports:
         if definition is None:
             return not_found("import definition")
         with self.ctx.lock:
-            conflict = self._conflict(definition)
+            conflict = busy(self.ctx, definition)
             if conflict is not None:
                 return conflict
             delete_definition(self.ctx, definition.id)
@@ -256,7 +256,7 @@ class Imports:
         if definition is None:
             return not_found("import definition")
         with self.ctx.lock:
-            conflict = self._conflict(definition)
+            conflict = busy(self.ctx, definition)
             if conflict is not None:
                 return conflict
             self.ctx.db.execute(
@@ -287,7 +287,7 @@ class Imports:
         now = self.ctx.clock.now()
         retention = parse_duration(definition.body["dataRetentionDuration"]) or 0.0
         with self.ctx.lock:  # the checks, the post and the sync it triggers go as one
-            conflict = self._conflict(definition)
+            conflict = busy(self.ctx, definition)
             if conflict is not None:
                 return conflict
             if self._staged_posts(definition, now) >= MAX_POSTS_PER_SYNC:
@@ -307,12 +307,8 @@ class Imports:
 
     def _staged_posts(self, definition: Definition, now: float) -> int:
         """How many posts wait for the definition's next sync; expired ones are dropped first."""
-        with transaction(self.ctx):
-            self.ctx.db.execute(
-                "DELETE FROM eloqua_staged WHERE import_id = ? AND sync_id IS NULL"
-                " AND expires_at <= ?",
-                (definition.id, now),
-            )
+        with self.ctx.lock:
+            drop_expired(self.ctx, definition.id, now)
             (posts,) = self.ctx.db.execute(
                 "SELECT COUNT(*) FROM eloqua_staged WHERE import_id = ? AND sync_id IS NULL",
                 (definition.id,),
@@ -322,14 +318,3 @@ class Imports:
     def _definition(self, request: Request) -> Definition | None:
         params = request.path_params
         return load_definition(self.ctx, params["parentId"], params["id"])
-
-    def _conflict(self, definition: Definition) -> Response | None:
-        """409 while a sync of the definition is pending or active: its data cannot change."""
-        running = running_sync(self.ctx, definition.id)
-        if running is None:
-            return None
-        constraint = (
-            f"The definition is being synced by /syncs/{running['id']} ({definition.uri}): "
-            "wait for that sync to end."
-        )
-        return failures(409, failure(constraint, "syncedInstanceUri", definition.uri))

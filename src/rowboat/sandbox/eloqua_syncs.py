@@ -20,7 +20,7 @@ from rowboat.sandbox.eloqua_common import (
     paging,
     read_json,
 )
-from rowboat.sandbox.eloqua_db import load_definition, page_rows, transaction
+from rowboat.sandbox.eloqua_db import drop_expired, load_definition, page_rows, transaction
 from rowboat.sandbox.eloqua_events import EVENTS
 from rowboat.sandbox.eloqua_registrants import Outcome, import_records, registrant_json
 
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from rowboat.sandbox.context import SandboxContext
     from rowboat.sandbox.eloqua_db import Definition
 
-__all__ = ["Syncs", "running_sync", "start_sync"]
+__all__ = ["Syncs", "busy", "start_sync"]
 
 _Shape: TypeAlias = "Callable[[sqlite3.Row, str], dict[str, Any]]"
 
@@ -49,10 +49,7 @@ def start_sync(
     """A new pending sync that takes every unexpired post staged for the definition."""
     now = ctx.clock.now()
     with transaction(ctx):
-        ctx.db.execute(
-            "DELETE FROM eloqua_staged WHERE import_id = ? AND sync_id IS NULL AND expires_at <= ?",
-            (definition.id, now),
-        )
+        drop_expired(ctx, definition.id, now)
         (rows,) = ctx.db.execute(
             "SELECT COALESCE(SUM(row_count), 0) FROM eloqua_staged"
             " WHERE import_id = ? AND sync_id IS NULL",
@@ -74,7 +71,17 @@ def start_sync(
     return _sync_json(ctx, row)
 
 
-def running_sync(ctx: SandboxContext, import_id: int) -> sqlite3.Row | None:
+def busy(ctx: SandboxContext, definition: Definition) -> JSONResponse | None:
+    """The 409 answer while a sync of the definition is pending or active: it cannot be synced
+    again, and its data cannot change, until that sync ends."""
+    running = _running_sync(ctx, definition.id)
+    if running is None:
+        return None
+    constraint = f"The definition is being synced by /syncs/{running['id']}: wait for it to end."
+    return failures(409, failure(constraint, "syncedInstanceUri", definition.uri))
+
+
+def _running_sync(ctx: SandboxContext, import_id: int) -> sqlite3.Row | None:
     """The definition's sync that is still pending or active, if any (ended ones are settled)."""
     with ctx.lock:
         rows = ctx.db.execute(
@@ -242,14 +249,9 @@ class Syncs:
             constraint = "Must reference an existing event import definition."
             return failures(400, failure(constraint, "syncedInstanceUri", uri or ""))
         with self.ctx.lock:
-            running = running_sync(self.ctx, definition.id)
-            if running is not None:
-                constraint = (
-                    f"The definition is already being synced by /syncs/{running['id']}: "
-                    "wait for that sync to end."
-                )
-                return failures(409, failure(constraint, "syncedInstanceUri", definition.uri))
-            return JSONResponse(start_sync(self.ctx, definition, callback), status_code=201)
+            return busy(self.ctx, definition) or JSONResponse(
+                start_sync(self.ctx, definition, callback), status_code=201
+            )
 
     async def get(self, request: Request) -> Response:
         row = self._settled(request)
