@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
 
     from rowboat.sandbox.context import SandboxContext
-    from rowboat.sandbox.eloqua_events import Event
+    from rowboat.sandbox.eloqua_events import Event, EventField
 
 __all__ = ["MAX_DATA_BYTES", "MAX_FIELDS", "MAX_POSTS_PER_SYNC", "Imports"]
 
@@ -54,7 +54,7 @@ def _check_fields(event: Event, fields: object, identifier: object) -> Failures:
         constraint = f"An import definition can include at most {MAX_FIELDS} fields."
         return [failure(constraint, "fields", str(len(fields)))]
     found: Failures = []
-    targets: dict[str, Any] = {}
+    targets: dict[str, EventField | None] = {}
     example = event.statement(event.fields[0])
     for key, statement in fields.items():
         target = event.field_of(statement)
@@ -67,7 +67,7 @@ def _check_fields(event: Event, fields: object, identifier: object) -> Failures:
     if not isinstance(identifier, str) or identifier not in fields:
         constraint = "Must be one of the names in fields."
         found.append(failure(constraint, "identifierFieldName", identifier or ""))
-    elif targets[identifier] is not None and not targets[identifier].unique:
+    elif (target := targets[identifier]) is not None and not target.unique:
         constraint = "Must name a field with a uniqueness constraint (for events, Email Address)."
         found.append(failure(constraint, "identifierFieldName", identifier))
     return found
@@ -83,10 +83,10 @@ def _check_definition(event: Event, body: object) -> dict[str, Any] | Failures:
         constraint = "Must be a string value, at least 1 character and at most 100 characters long."
         found.append(failure(constraint, "name", name or ""))
     found += _check_fields(event, body.get("fields"), body.get("identifierFieldName"))
-    trigger = _flag(body.get("isSyncTriggeredOnImport", False))
+    flag = body.get("isSyncTriggeredOnImport", False)
+    trigger = _flag(flag)
     if trigger is None:
-        found.append(failure("Must be true or false.", "isSyncTriggeredOnImport", body.get(
-            "isSyncTriggeredOnImport")))  # fmt: skip
+        found.append(failure("Must be true or false.", "isSyncTriggeredOnImport", flag))
     retention = body.get("dataRetentionDuration", "P7D")
     seconds = parse_duration(retention)
     if seconds is None or not _HOUR <= seconds <= _TWO_WEEKS:
@@ -184,7 +184,7 @@ def _parse_data(data: bytes, content_type: str, keys: set[str]) -> list[dict[str
         constraint = f"The data must be encoded with UTF-8 (byte {exc.start} is not UTF-8)."
         raise _Refused(failure(constraint)) from exc
     if content_type == "text/csv":
-        try:
+        try:  # the reader decodes on its own; the check above words the UTF-8 refusal alike
             records = read_rows(data, "data.csv")[1]
         except UnreadableFile as exc:
             raise _Refused(failure(f"The CSV data cannot be read: {exc}")) from exc
@@ -244,8 +244,7 @@ class Imports:
         if definition is None:
             return not_found("import definition")
         with self.ctx.lock:
-            conflict = busy(self.ctx, definition)
-            if conflict is not None:
+            if (conflict := busy(self.ctx, definition)) is not None:
                 return conflict
             delete_definition(self.ctx, definition.id)
         return Response(status_code=204)
@@ -256,8 +255,7 @@ class Imports:
         if definition is None:
             return not_found("import definition")
         with self.ctx.lock:
-            conflict = busy(self.ctx, definition)
-            if conflict is not None:
+            if (conflict := busy(self.ctx, definition)) is not None:
                 return conflict
             self.ctx.db.execute(
                 "DELETE FROM eloqua_staged WHERE import_id = ? AND sync_id IS NULL",
@@ -287,8 +285,7 @@ class Imports:
         now = self.ctx.clock.now()
         retention = parse_duration(definition.body["dataRetentionDuration"]) or 0.0
         with self.ctx.lock:  # the checks, the post and the sync it triggers go as one
-            conflict = busy(self.ctx, definition)
-            if conflict is not None:
+            if (conflict := busy(self.ctx, definition)) is not None:
                 return conflict
             if self._staged_posts(definition, now) >= MAX_POSTS_PER_SYNC:
                 constraint = (
