@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from rowboat import __version__
+from rowboat.sandbox.command import add_arguments as add_sandbox_arguments
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -62,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("endpoint", metavar="ID")
     p.add_argument("out", metavar="OUT.xlsx")
     p.add_argument("--schema", metavar="S.json", help="a schema file extending the endpoint")
+
+    p = sub.add_parser(
+        "sandbox",
+        help="run the local sandbox that behaves like every vendor's API (Ctrl+C stops it)",
+        description="One local server on 127.0.0.1 that behaves like Thought Industries, Eloqua, "
+        "Plandocket and Thalamus, for trying imports with no account.",
+    )
+    add_sandbox_arguments(p)
 
     return parser
 

@@ -33,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
         "inspect": _inspect,
         "validate": _validate,
         "template": _template,
+        "sandbox": _sandbox,
     }
     try:
         return commands[args.command](args)
@@ -51,6 +52,12 @@ def run(args: argparse.Namespace) -> int:
             f"The technical details were written to {log_path}; please send it to support.",
         )
         return EXIT_ERROR
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from rowboat.sandbox.command import run as run_sandbox
+
+    return run_sandbox(args)
 
 
 def _write_crash_log(text: str) -> Path:

@@ -88,6 +88,8 @@ class SandboxServer:
         """Serve in this thread until Ctrl+C (uvicorn handles the signal and shuts down)."""
         try:
             self._server.run(sockets=[self._socket])
+        except KeyboardInterrupt:
+            pass  # uvicorn shut down cleanly, then raised the Ctrl+C again for its caller
         finally:
             self._socket.close()
             self.ctx.close()

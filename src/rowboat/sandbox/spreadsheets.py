@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -80,8 +80,10 @@ def _cell_text(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.isoformat(timespec="seconds") if value.time() else value.date().isoformat()
+    if isinstance(value, dt.datetime):  # Excel keeps dates as date-times at midnight
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(timespec="seconds")
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     return str(value)
@@ -90,13 +92,23 @@ def _cell_text(value: object) -> str:
 def write_xlsx(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]]) -> bytes:
     """An xlsx file with one sheet per (title, header, rows)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     for title, header, rows in sheets:
         sheet = book.create_sheet(title)
-        sheet.append(list(header))
+
+        def as_cell(value: object, sheet: Any = sheet) -> object:
+            # Text that starts with "=" is a user's cell, not a formula: keep it text.
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                return cell
+            return value
+
+        sheet.append([as_cell(v) for v in header])
         for row in rows:
-            sheet.append(list(row))
+            sheet.append([as_cell(v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
