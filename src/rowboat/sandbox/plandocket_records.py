@@ -20,7 +20,7 @@ MAX_RECORDS = 1000
 MODES = ("create", "upsert", "update")
 MATCH_FIELDS = ("email", "customer_number")
 
-# The vendor publishes no lengths: these are the sandbox's own (see docs/sandbox/plandocket.md).
+# The vendor publishes no lengths: these are the sandbox's own (see docs/sandbox.md, Plandocket).
 STRING_LIMITS: dict[str, int] = {
     "email": 255,
     "company_name": 255,
