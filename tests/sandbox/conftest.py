@@ -30,3 +30,12 @@ def http(sandbox: SandboxServer) -> Iterator[httpx.Client]:
     """A plain client of the whole sandbox (paths start with the vendor's prefix)."""
     with httpx.Client(base_url=sandbox.url, timeout=10) as client:
         yield client
+
+
+@pytest.fixture
+def eloqua(sandbox: SandboxServer) -> Iterator[httpx.Client]:
+    """A client of the Eloqua sandbox's base URL, logged in as the demo user."""
+    from tests.sandbox.test_eloqua_support import client
+
+    with client(sandbox) as c:
+        yield c

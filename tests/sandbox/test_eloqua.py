@@ -23,14 +23,7 @@ from tests.sandbox.test_eloqua_support import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
     from pathlib import Path
-
-
-@pytest.fixture
-def eloqua(sandbox: SandboxServer) -> Iterator[httpx.Client]:
-    with client(sandbox) as c:
-        yield c
 
 
 def test_discovery_with_good_credentials_names_the_site_user_and_api_addresses(

@@ -11,7 +11,6 @@ from rowboat.sandbox.eloqua_imports import MAX_DATA_BYTES
 from tests.sandbox.test_eloqua_support import (
     BULK,
     SUMMIT,
-    client,
     define,
     finished,
     post_data,
@@ -27,12 +26,6 @@ if TYPE_CHECKING:
 
     from rowboat.sandbox.context import ManualClock
     from rowboat.sandbox.server import SandboxServer
-
-
-@pytest.fixture
-def eloqua(sandbox: SandboxServer) -> Iterator[httpx.Client]:
-    with client(sandbox) as c:
-        yield c
 
 
 def _refused(eloqua: httpx.Client, body: Any, event_id: int = 12) -> list[dict[str, str]]:

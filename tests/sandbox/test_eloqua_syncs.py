@@ -9,7 +9,6 @@ import pytest
 
 from tests.sandbox.test_eloqua_support import (
     BULK,
-    client,
     define,
     finished,
     import_now,
@@ -19,18 +18,10 @@ from tests.sandbox.test_eloqua_support import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     import httpx
 
     from rowboat.sandbox.context import ManualClock
     from rowboat.sandbox.server import SandboxServer
-
-
-@pytest.fixture
-def eloqua(sandbox: SandboxServer) -> Iterator[httpx.Client]:
-    with client(sandbox) as c:
-        yield c
 
 
 def _counts(eloqua: httpx.Client, sync_uri: str) -> dict[str, int]:
