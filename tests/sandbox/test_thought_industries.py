@@ -488,13 +488,14 @@ def test_job_moves_from_queued_to_processing_to_complete_and_stores_sessions(
     done = job_status(ti, job["id"])
     assert done == {**job, "status": "complete"}
     sessions = stored_sessions(ti, jobId=job["id"])
-    assert [s["rowNumber"] for s in sessions] == [2, 3]  # the blank row is skipped, not counted
+    # Row numbers are the spreadsheet's: the blank row 3 is skipped but counted.
+    assert [s["rowNumber"] for s in sessions] == [2, 4]
     assert sessions[1] == {
         "id": sessions[1]["id"],
         "kind": "inPersonEvent",
         "scope": "session",
         "jobId": job["id"],
-        "rowNumber": 3,
+        "rowNumber": 4,
         "createdAt": "2026-01-01T00:00:04.004Z",
         "title": "Safety walk",
         "startDate": "2026-04-15T10:00:00",

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-__all__ = ["UnreadableFile", "read_rows", "write_xlsx"]
+__all__ = ["UnreadableFile", "read_numbered_rows", "read_rows", "write_xlsx"]
 
-Rows = list[dict[str, str]]
+Row = dict[str, str]
+Rows = list[Row]
 
 
 class UnreadableFile(ValueError):
@@ -31,6 +32,12 @@ def read_rows(data: bytes, filename: str) -> tuple[list[str], Rows]:
 
     Blank rows are skipped; every row maps each header to its cell's text ("" when empty).
     """
+    header, numbered = read_numbered_rows(data, filename)
+    return header, [row for _, row in numbered]
+
+
+def read_numbered_rows(data: bytes, filename: str) -> tuple[list[str], list[tuple[int, Row]]]:
+    """Like read_rows, each row with its 1-based row number in the file, as Excel shows it."""
     name = filename.lower()
     if name.endswith((".xlsx", ".xlsm")) or data[:4] == b"PK\x03\x04":
         grid = _xlsx_grid(data)
@@ -38,13 +45,13 @@ def read_rows(data: bytes, filename: str) -> tuple[list[str], Rows]:
         grid = _csv_grid(data)
     else:
         raise UnreadableFile(f"{filename}: only .csv and .xlsx files can be imported")
-    grid = [row for row in grid if any(cell.strip() for cell in row)]
-    if not grid:
+    lines = [(n, row) for n, row in enumerate(grid, start=1) if any(c.strip() for c in row)]
+    if not lines:
         raise UnreadableFile(f"{filename}: the file is empty")
-    header = [h.strip() for h in grid[0]]
+    header = [h.strip() for h in lines[0][1]]
     rows = [
-        {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header) if h}
-        for row in grid[1:]
+        (n, {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header) if h})
+        for n, row in lines[1:]
     ]
     return [h for h in header if h], rows
 
@@ -68,7 +75,9 @@ def _xlsx_grid(data: bytes) -> list[list[str]]:
         raise UnreadableFile("the xlsx file is damaged or not an Excel workbook") from exc
     try:
         sheet = book.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        # From row 1 whatever the sheet's used range says, so row numbers match Excel's.
+        rows = sheet.iter_rows(min_row=1, values_only=True)
+        return [[_cell_text(v) for v in row] for row in rows]
     finally:
         book.close()
 

@@ -13,7 +13,7 @@ from starlette.formparsers import MultiPartException
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from rowboat.sandbox.spreadsheets import UnreadableFile, read_rows
+from rowboat.sandbox.spreadsheets import UnreadableFile, read_numbered_rows
 from rowboat.sandbox.thought_industries_sessions import IN_PERSON, KINDS, check_rows
 from rowboat.sandbox.thought_industries_store import Store
 from rowboat.sandbox.vendor import Vendor
@@ -146,7 +146,7 @@ def _store_asset(store: Store, filename: str, data: bytes) -> Response:
     if not data:
         return _error(422, "unprocessable_entity", f"'{filename}' is empty.")
     try:
-        read_rows(data, filename)
+        read_numbered_rows(data, filename)
     except UnreadableFile as exc:
         return _error(422, "unprocessable_entity", f"The file could not be read: {exc}.")
     asset = store.add_asset(filename, _CONTENT_TYPES[extension], data)
@@ -169,7 +169,7 @@ async def _bulk_import(store: Store, request: Request, scope: str, kind: str) ->
     if asset is None:
         return _error(404, "not_found", f"No asset found at bulkImportAssetPath '{path}'.")
     try:
-        header, rows = read_rows(asset[1], asset[0])
+        header, rows = read_numbered_rows(asset[1], asset[0])
     except UnreadableFile as exc:
         return _error(422, "unprocessable_entity", f"The file could not be read: {exc}.")
     if len(rows) > MAX_IMPORT_ROWS:

@@ -69,10 +69,10 @@ class CheckedRows:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_rows(header: list[str], rows: list[dict[str, str]], kind: str) -> CheckedRows:
-    """Check each row of a file against the session columns of `kind`.
+def check_rows(header: list[str], rows: list[tuple[int, dict[str, str]]], kind: str) -> CheckedRows:
+    """Check each (row number, row) of a file against the session columns of `kind`.
 
-    Row numbers count the header as row 1, so the first data row is row 2. Valid rows come back
+    Row numbers are the spreadsheet's, blank rows counted. Valid rows come back
     normalised (dates in ISO 8601, instructors as a list, capacity as a number); invalid ones with
     their cells as sent and the reasons they were refused.
     """
@@ -84,7 +84,7 @@ def check_rows(header: list[str], rows: list[dict[str, str]], kind: str) -> Chec
             if name not in columns
         ]
     )
-    for number, raw in enumerate(rows, start=2):
+    for number, raw in rows:
         cells = {name: raw[name] for name in columns if raw.get(name, "")}
         normal, errors = _check_row(cells, kind)
         if errors:
