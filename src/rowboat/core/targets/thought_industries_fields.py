@@ -59,7 +59,7 @@ IN_PERSON_FIELDS: tuple[Field, ...] = _SESSION_FIELDS
 WEBINAR_FIELDS: tuple[Field, ...] = (
     *_SESSION_FIELDS,
     Field(
-        key="meetingUrl", label="Meeting URL", type=_T.URL,
+        key="meetingUrl", label="Meeting URL", type=_T.URL, required=True,
         synonyms=("URL", "Link", "Join URL", "Join link", "Webinar link", "Zoom link"),
         help="The address learners open to join the webinar.",
         example="https://meet.example.com/onboarding",
