@@ -262,18 +262,30 @@ def test_readers_never_crash_on_arbitrary_text(tmp_path: Path, text: str) -> Non
         assert all(isinstance(v, str) for v in table.frame.to_numpy().ravel())
 
 
-def test_big_regular_csv_takes_the_fast_path_with_the_same_rows(tmp_path: Path) -> None:
+def test_big_regular_csv_takes_the_fast_path_with_the_same_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rows = [f"Person {i},000{i},{i}@example.com" for i in range(12_000)]
     rows[5000] = 'Person 5000,"line one\nline two",5000@example.com'
-    fast = _csv(tmp_path, "Name,Customer,Email\n" + "\n".join(rows), "utf-8", "fast.csv")
-    table = open_table(fast)
+    preamble = "Attendee report,,\nExported 2026-03-01,,\n"
+    text = preamble + "Name,Customer,Email\n" + "\n".join(rows)
+    fast = _csv(tmp_path, text, "utf-8-sig", "fast.csv")
+    with monkeypatch.context() as m:  # the fast path never reads the whole file the slow way
+        m.setattr("rowboat.core.sources.read_records", _never)
+        table = open_table(fast)
+    assert table.info.header_row == 3
     assert len(table) == 12_000
-    assert table.source_rows[[0, 5000, 11_999]].tolist() == [2, 5002, 12_001]
+    assert table.source_rows[[0, 5000, 11_999]].tolist() == [4, 5004, 12_003]
     assert table.frame["Customer"].iloc[5000] == "line one\nline two"
     assert table.frame["Customer"].iloc[7] == "0007"
+    assert table.frame["Name"].iloc[0] == "Person 0"  # no BOM left on the first cell
     # The same file with one blank line goes the careful way and skips the blank row's number.
     slow_rows = [*rows[:100], "", *rows[100:]]
-    slow = _csv(tmp_path, "Name,Customer,Email\n" + "\n".join(slow_rows), "utf-8", "slow.csv")
+    slow = _csv(tmp_path, "Name,Customer,Email\n" + "\n".join(slow_rows), "cp1252", "slow.csv")
     careful = open_table(slow)
     assert len(careful) == 12_000
     assert careful.source_rows[[99, 100]].tolist() == [101, 103]
+
+
+def _never(*args: object) -> None:
+    raise AssertionError("the whole file was read with the csv module")
