@@ -246,6 +246,27 @@ def test_required_field_empty_and_unmapped() -> None:
     result = validate(table, _endpoint(name), Mapping(endpoint_id="test.rows"))
     assert result.blockers == ("The required field 'Name' is not mapped to any column.",)
     assert result.invalid_count == 1
+    # No column of the file is to blame: the issue says so with None, never "nan".
+    assert result.issue_list()[0].column is None
+
+
+def test_one_of_rule_names_no_column() -> None:
+    email = Field(key="email", label="Email", type=FieldType.EMAIL)
+    number = Field(key="number", label="Number")
+    rule = Rule(kind="one_of", fields=("email", "number"), message="Give an email or a number.")
+    table = Table(
+        pd.DataFrame({"Mail": ["a@example.com", ""]}),
+        np.array([2, 3]),
+        ("Mail",),
+        SourceInfo(Path("x.csv"), "csv", 1),
+    )
+    mapping = Mapping(
+        endpoint_id="test.rows", sources=(FieldSource(field="email", columns=("Mail",)),)
+    )
+    result = validate(table, _endpoint(email, number, rules=(rule,)), mapping)
+    [issue] = result.issue_list()
+    assert (issue.row, issue.column, issue.code) == (3, None, "one_of")
+    assert issue.message == "Give an email or a number."
 
 
 def test_payload_is_typed() -> None:

@@ -61,7 +61,8 @@ class _IssueLog:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in ISSUE_COLUMNS})
         positions = np.concatenate(self.positions)
         columns: dict[str, object] = {"pos": positions, "row": self.source_rows[positions]}
-        columns.update({k: np.asarray(v, dtype=object) for k, v in self.cells.items()})
+        # object, not str: pandas would turn a missing column name (None) into NaN
+        columns.update({k: pd.Series(v, dtype=object) for k, v in self.cells.items()})
         issues = pd.DataFrame(columns)
         return issues.sort_values(["pos", "field"], kind="stable").reset_index(drop=True)
 
