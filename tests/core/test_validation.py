@@ -255,8 +255,8 @@ def test_one_of_rule_names_no_column() -> None:
     number = Field(key="number", label="Number")
     rule = Rule(kind="one_of", fields=("email", "number"), message="Give an email or a number.")
     table = Table(
-        pd.DataFrame({"Mail": ["a@example.com", ""]}),
-        np.array([2, 3]),
+        pd.DataFrame({"Mail": ["a@example.com", "", "b@example"]}),
+        np.array([2, 3, 4]),
         ("Mail",),
         SourceInfo(Path("x.csv"), "csv", 1),
     )
@@ -264,9 +264,11 @@ def test_one_of_rule_names_no_column() -> None:
         endpoint_id="test.rows", sources=(FieldSource(field="email", columns=("Mail",)),)
     )
     result = validate(table, _endpoint(email, number, rules=(rule,)), mapping)
-    [issue] = result.issue_list()
+    issue, bad_email = result.issue_list()
     assert (issue.row, issue.column, issue.code) == (3, None, "one_of")
     assert issue.message == "Give an email or a number."
+    # Row 4 has an email, written wrongly: that is its one problem.
+    assert (bad_email.row, bad_email.code) == (4, "email.no_tld")
 
 
 def test_payload_is_typed() -> None:

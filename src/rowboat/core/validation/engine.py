@@ -141,8 +141,9 @@ def validate(
         {c.field.key: as_series(c.normal, index=table.frame.index) for c in columns},
         index=table.frame.index,
     )
+    filled = {c.field.key: c.filled for c in columns}
     for rule in endpoint.rules:
-        _rule(log, rule, endpoint, frame, mapping)
+        _rule(log, rule, endpoint, frame, filled, mapping)
     issues = log.frame()
     valid = np.ones(len(table), dtype=bool)
     valid[issues["pos"].to_numpy(dtype=np.int64)] = False
@@ -185,8 +186,14 @@ def _column_of(mapping: Mapping, key: str) -> str | None:
 
 
 def _rule(
-    log: _IssueLog, rule: Rule, endpoint: Endpoint, values: pd.DataFrame, mapping: Mapping
+    log: _IssueLog,
+    rule: Rule,
+    endpoint: Endpoint,
+    values: pd.DataFrame,
+    filled: dict[str, npt.NDArray[np.bool_]],
+    mapping: Mapping,
 ) -> None:
+    """Check one cross-field rule. `filled` says which cells the user filled in, valid or not."""
     present = [k for k in rule.fields if k in values.columns]
     if rule.kind == "after" and len(present) == 2:
         start_key, end_key = rule.fields[0], rule.fields[1]
@@ -208,9 +215,10 @@ def _rule(
         normal = as_arrow(values[end_key])
         log.add(wrong, _column_of(mapping, end_key), end_key, "end_before_start", texts, normal)
     elif rule.kind == "one_of":
-        filled = np.zeros(len(values), dtype=bool)
+        # A cell filled in wrongly already has its own problem; "fill in one of" would mislead.
+        given = np.zeros(len(values), dtype=bool)
         for k in present:
-            filled |= (values[k] != "").to_numpy(dtype=bool)
+            given |= filled[k]
         labels = ", ".join(endpoint.field(k).label for k in rule.fields)
         message = rule.message or f"Fill in at least one of: {labels}."
-        log.add(np.flatnonzero(~filled), None, rule.fields[0], "one_of", message, None)
+        log.add(np.flatnonzero(~given), None, rule.fields[0], "one_of", message, None)
