@@ -83,7 +83,7 @@ def _check_column(
     field: Field, values: pd.Series, mapping: Mapping, options: ValidationOptions
 ) -> _Column:
     source = mapping.for_field(field.key)
-    column = source.columns[0] if source is not None and len(source.columns) == 1 else None
+    column = _column_of(mapping, field.key)
     raw = as_arrow(values)
     filled = mask_array(pc.not_equal(pc.utf8_trim_whitespace(raw), scalar("")))
     everywhere = bool(filled.all())
@@ -181,6 +181,7 @@ def _duplicates(
 
 
 def _column_of(mapping: Mapping, key: str) -> str | None:
+    """The file's column behind a field, when exactly one column feeds it."""
     source = mapping.for_field(key)
     return source.columns[0] if source is not None and len(source.columns) == 1 else None
 
