@@ -25,6 +25,7 @@ from rowboat.core.sources.text import (
     utf8_bytes,
 )
 from rowboat.core.table import SourceInfo, Table
+from rowboat.core.threads import map_in_threads
 
 __all__ = ["detect_format", "list_sheets", "open_table"]
 
@@ -99,6 +100,10 @@ def open_table(
     return Table(table[0], table[1], table[2], info, tuple(notes))
 
 
+def _filled(column: pa.Array) -> np.ndarray:
+    return mask_array(pc.not_equal(pc.utf8_trim_whitespace(column), scalar("")))
+
+
 def _tidy(
     columns: list[pa.Array], first_row: int, header: list[str], file_name: str
 ) -> tuple[pd.DataFrame, np.ndarray, tuple[str, ...], list[str]]:
@@ -112,7 +117,7 @@ def _tidy(
         *[pc.fill_null(pa.nulls(length, pa.large_string()), scalar(""))] * (width - len(columns)),
     ]
     cells = [str(header[i]) if i < len(header) else "" for i in range(width)]
-    filled = [mask_array(pc.not_equal(pc.utf8_trim_whitespace(c), scalar(""))) for c in columns]
+    filled = map_in_threads(_filled, columns)
     keep_cols = [i for i in range(width) if cells[i].strip() or filled[i].any()]
     keep = np.zeros(length, dtype=bool)
     for i in keep_cols:

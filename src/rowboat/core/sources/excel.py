@@ -10,6 +10,7 @@ import fastexcel
 from rowboat.core.errors import EmptyFile, NotASpreadsheet, SheetNotFound
 from rowboat.core.sources.cells import display_strings
 from rowboat.core.sources.header import HEADER_SCAN_ROWS, find_header
+from rowboat.core.threads import map_in_threads
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -51,7 +52,7 @@ def read_workbook(
     h = header_row - 1 if header_row else find_header(top)
     header = _row(batch.slice(h, 1).to_pylist()[0]) if h < batch.num_rows else []
     data = batch.slice(h + 1)
-    columns = [display_strings(data.column(i)) for i in range(data.num_columns)]
+    columns = map_in_threads(display_strings, data.columns)
     return names[index], names, columns, header, h + 1
 
 
