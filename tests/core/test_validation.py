@@ -320,9 +320,10 @@ def test_validate_never_raises_and_splits_all_rows(values: list[str], kind: Fiel
     assert set(result.issues["pos"]) == set(np.flatnonzero(~result.valid))
 
 
-def test_shipped_country_names_match_phonenumbers_data() -> None:
+def test_shipped_country_data_matches_phonenumbers() -> None:
     # The table ships precomputed (building it costs ~0.4 s); an upgrade of phonenumbers that
-    # changes a name must refresh it: python -m rowboat.core.validation.countries
-    from rowboat.core.validation.countries import _TABLE, build_names
+    # changes a name or a calling code must refresh it: python -m rowboat.core.validation.countries
+    from rowboat.core.validation.countries import _TABLE, build_table, calling_code
 
-    assert json.loads(_TABLE.read_text(encoding="utf-8")) == build_names()
+    assert json.loads(_TABLE.read_text(encoding="utf-8")) == build_table()
+    assert (calling_code("de"), calling_code("US"), calling_code("XX")) == ("49", "1", "")

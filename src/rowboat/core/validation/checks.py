@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from rowboat.core.arrow_text import as_arrow, as_series, mask_array, patch, scalar
 from rowboat.core.targets.schema import FieldType
-from rowboat.core.validation.countries import country_code
+from rowboat.core.validation.countries import calling_code, country_code
 from rowboat.core.validation.dates import parse_dates
 from rowboat.core.validation.findings import Checked, Options, Positions, quote
 
@@ -103,13 +103,6 @@ def _email(v: pa.Array, f: Field, o: Options) -> Checked:
 _EXTENSION = r"(?i)\s*(?:ext|x)\.?\s*\d+$"
 
 
-@cache
-def _calling_code(region: str) -> str:
-    import phonenumbers
-
-    return str(phonenumbers.country_code_for_region(region.upper()) or "")
-
-
 def _phone(v: pa.Array, f: Field, o: Options) -> Checked:
     out = Checked(v)
     digits = v
@@ -133,7 +126,7 @@ def _phone(v: pa.Array, f: Field, o: Options) -> Checked:
     trunk = ~plus & ~intl & mask_array(pc.starts_with(digits, "0"))
     # A number typed into Excel loses its "+"; eleven or more digits already carry a country code.
     long = ~plus & ~intl & ~trunk & (np.asarray(pc.utf8_length(digits)) >= 11)
-    cc = _calling_code(o.default_region)
+    cc = calling_code(o.default_region)
     e164 = pc.if_else(
         pa.array(plus | long),
         _join("+", digits),

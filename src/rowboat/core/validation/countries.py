@@ -1,4 +1,5 @@
-"""Country names in many languages and codes -> ISO 3166-1 alpha-2, from phonenumbers data."""
+"""Country data from phonenumbers, shipped precomputed: names in many languages and codes ->
+ISO 3166-1 alpha-2, and each country's calling code."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-__all__ = ["country_code", "fold"]
+__all__ = ["calling_code", "country_code", "fold"]
 
 # Common spellings and alpha-3 codes that the locale data does not hold.
 _EXTRA = {
@@ -39,15 +40,16 @@ _LANGUAGES = (
 )  # fmt: skip
 
 
-_TABLE = Path(__file__).with_name("country_names.json")
+_TABLE = Path(__file__).with_name("countries.json")
 
 
-def build_names() -> dict[str, str]:
-    """Folded country names in the languages above, and codes, -> alpha-2, from phonenumbers.
+def build_table() -> dict[str, dict[str, str]]:
+    """{"names": folded name or code -> alpha-2, "calling_codes": alpha-2 -> "49"}.
 
-    Importing phonenumbers' locale data costs ~0.4 s, so the result ships as country_names.json
+    Importing phonenumbers and its locale data costs ~0.4 s, so the table ships as countries.json
     (a test checks it still matches; to refresh it: python -m rowboat.core.validation.countries).
     """
+    import phonenumbers
     from phonenumbers.geodata.locale import LOCALE_DATA
 
     names: dict[str, str] = {}
@@ -63,22 +65,30 @@ def build_names() -> dict[str, str]:
                     value = by_language.get(value[1:], "")
             if value:
                 names.setdefault(fold(value), region)
-    return dict(sorted(names.items()))
+    codes = {
+        region: str(code)
+        for region in sorted(phonenumbers.SUPPORTED_REGIONS)
+        if (code := phonenumbers.country_code_for_region(region))
+    }
+    return {"names": dict(sorted(names.items())), "calling_codes": codes}
 
 
 @cache
-def _names() -> dict[str, str]:
-    names: dict[str, str] = json.loads(_TABLE.read_text(encoding="utf-8"))
-    names.update(_EXTRA)
-    return names
+def _table() -> dict[str, dict[str, str]]:
+    table: dict[str, dict[str, str]] = json.loads(_TABLE.read_text(encoding="utf-8"))
+    table["names"].update(_EXTRA)
+    return table
 
 
 def country_code(value: str) -> str | None:
     """The alpha-2 code for a country name (many languages) or code, or None."""
-    return _names().get(fold(value))
+    return _table()["names"].get(fold(value))
+
+
+def calling_code(region: str) -> str:
+    """The calling code of a country ("DE" -> "49"); "" for a code that has none."""
+    return _table()["calling_codes"].get(region.upper(), "")
 
 
 if __name__ == "__main__":
-    _TABLE.write_text(
-        json.dumps(build_names(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
-    )
+    _TABLE.write_text(json.dumps(build_table(), ensure_ascii=False, indent=0) + "\n", "utf-8")
