@@ -21,6 +21,28 @@ def _raw_csv(path: Path) -> int:
     return len(pd.read_csv(path, engine="pyarrow"))
 
 
+def _text_xlsx(path: Path) -> int:
+    import fastexcel
+
+    sheet = fastexcel.read_excel(str(path)).load_sheet(0, header_row=None, dtypes="string")
+    return len(sheet.to_pandas()) - 1
+
+
+def _text_csv(path: Path) -> int:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with path.open("rb") as f:
+        width = f.readline().count(b",") + 1
+    types = {f"f{i}": pa.string() for i in range(width)}
+    table = pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(skip_rows=1, autogenerate_column_names=True),
+        convert_options=pacsv.ConvertOptions(column_types=types),
+    )
+    return len(table.to_pandas())
+
+
 def _rowboat(path: Path) -> int:
     from rowboat.core.mapping import match_columns
     from rowboat.core.sources import open_table
@@ -34,7 +56,13 @@ def _rowboat(path: Path) -> int:
     return result.valid_count + result.invalid_count
 
 
-OPERATIONS = {"raw-xlsx": _raw_xlsx, "raw-csv": _raw_csv, "rowboat": _rowboat}
+OPERATIONS = {
+    "raw-xlsx": _raw_xlsx,
+    "raw-csv": _raw_csv,
+    "text-xlsx": _text_xlsx,
+    "text-csv": _text_csv,
+    "rowboat": _rowboat,
+}
 
 
 def main() -> None:

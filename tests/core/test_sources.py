@@ -289,3 +289,13 @@ def test_big_regular_csv_takes_the_fast_path_with_the_same_rows(
 
 def _never(*args: object) -> None:
     raise AssertionError("the whole file was read with the csv module")
+
+
+def test_huge_quoted_cell_near_the_top_is_read_whole(tmp_path: Path) -> None:
+    # The header is looked for in the file's first 256 KB; a cell longer than that must not be
+    # cut where the sample ends.
+    notes = "x" * 300_000
+    text = f'Name,Notes\nAnna,"{notes}"\nJonas,short\n'
+    table = open_table(_csv(tmp_path, text, "utf-8", "huge.csv"))
+    assert table.frame["Notes"].tolist() == [notes, "short"]
+    assert table.source_rows.tolist() == [2, 3]
