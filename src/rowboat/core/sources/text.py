@@ -28,6 +28,8 @@ __all__ = [
 
 DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_BYTES = 256 * 1024
+# The csv module refuses cells over 128 KB by default; a long notes cell is still the user's data.
+csv.field_size_limit(2**31 - 1)
 _FAST_FROM_CHARS = 1 << 18  # below about 5,000 rows the csv module alone is quick enough
 
 
