@@ -472,7 +472,7 @@ def test_the_result_file_waits_for_the_end_then_lists_every_row(
     header = ("date", "partner_code", "product_code", "quantity", "warehouse", "notes")
     rows = [
         ("2026-03-31", "P-0100", "SKU-123", 5, "North", ""),
-        ("", "", "", "", "", ""),  # a blank line: the reader drops it
+        ("", "", "", "", "", ""),  # a blank row: skipped, but row numbers stay Excel's
         ("2026-03-31", "P-0300", "SKU-789", "-1", "South", ""),
         ("", "", "", "", "", "nothing to import"),
     ]
@@ -490,9 +490,9 @@ def test_the_result_file_waits_for_the_end_then_lists_every_row(
     assert book["Result"] == [
         ("Row", "Result", "Message", *header),
         (2, "OK", None, "2026-03-31", "P-0100", "SKU-123", "5", "North", None),
-        (3, "ERROR", "quantity: -1 is below 0", "2026-03-31", "P-0300", "SKU-789", "-1", "South",
+        (4, "ERROR", "quantity: -1 is below 0", "2026-03-31", "P-0300", "SKU-789", "-1", "South",
          None),
-        (4, "SKIPPED", "The row has no values in the template's columns.",
+        (5, "SKIPPED", "The row has no values in the template's columns.",
          None, None, None, None, None, "nothing to import"),
     ]  # fmt: skip
     summary = dict(book["Summary"])

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from rowboat.sandbox import thalamus_store as store
-from rowboat.sandbox.spreadsheets import UnreadableFile, read_rows, write_xlsx
+from rowboat.sandbox.spreadsheets import UnreadableFile, read_numbered_rows, write_xlsx
 from rowboat.sandbox.thalamus_auth import errors
 from rowboat.sandbox.thalamus_store import STATE_CODES, State, Upload
 from rowboat.sandbox.thalamus_templates import (
@@ -56,13 +56,13 @@ def _file_type(filename: str, data: bytes) -> str | None:
 
 def _checked_rows(
     kind: ImportType, data: bytes, filename: str
-) -> tuple[list[str], dict[str, Any], list[tuple[list[str], str, str]], bool]:
+) -> tuple[list[str], dict[str, Any], list[tuple[int, list[str], str, str]], bool]:
     """Read and check the upload: header, analysis, rows with outcomes, and whether it was readable.
 
     Runs in a worker thread: a large workbook takes a while to read.
     """
     try:
-        header, rows = read_rows(data, filename)
+        header, rows = read_numbered_rows(data, filename)
     except UnreadableFile as exc:
         analysis = {"valid": False, "columns": [], "ignoredColumns": [], "missingColumns": []}
         return [], {**analysis, "error": f"The file cannot be read: {exc}.", "map": {}}, [], False
@@ -70,7 +70,10 @@ def _checked_rows(
     report = {**found.as_json(), "map": found.columns}
     if found.missing:
         return header, report, [], False
-    checked = [([row.get(h, "") for h in header], *check_row(kind, found, row)) for row in rows]
+    checked = [
+        (number, [row.get(h, "") for h in header], *check_row(kind, found, row))
+        for number, row in rows
+    ]
     return header, report, checked, True
 
 
@@ -269,7 +272,7 @@ def _result_xlsx(imp: sqlite3.Row, rows: list[sqlite3.Row], summary: dict[str, A
     header = json.loads(imp["header"])
     lines = [
         (
-            r["position"] + 2,  # the header is row 1
+            r["row_number"],  # as Excel shows it: blank rows skipped but counted
             r["outcome"] if r["position"] < imp["processed"] else Outcome.NOT_PROCESSED,
             r["message"] if r["position"] < imp["processed"] else "",
             *json.loads(r["cells"]),

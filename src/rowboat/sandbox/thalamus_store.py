@@ -84,7 +84,7 @@ def create_tables(ctx: SandboxContext) -> None:
                 UNIQUE (touchpoint, name));
             CREATE TABLE IF NOT EXISTS thalamus_import_rows (
                 import_id INTEGER NOT NULL, position INTEGER NOT NULL, cells TEXT NOT NULL,
-                outcome TEXT NOT NULL, message TEXT NOT NULL,
+                outcome TEXT NOT NULL, message TEXT NOT NULL, row_number INTEGER NOT NULL,
                 PRIMARY KEY (import_id, position));
             CREATE TABLE IF NOT EXISTS thalamus_records (
                 entity_type INTEGER NOT NULL, touchpoint TEXT NOT NULL, record_key TEXT NOT NULL,
@@ -107,7 +107,7 @@ class Upload:
     file_size: int
     header: list[str]
     analysis: dict[str, Any]  # Analysis.as_json(), plus the column map under "map"
-    rows: list[tuple[list[str], str, str]]  # cells, outcome, message
+    rows: list[tuple[int, list[str], str, str]]  # row number in the file, cells, outcome, message
     readable: bool
 
 
@@ -131,10 +131,12 @@ def insert(ctx: SandboxContext, upload: Upload) -> int | None:
             import_id = cursor.lastrowid if cursor.rowcount else None
             if import_id is not None:
                 ctx.db.executemany(
-                    "INSERT INTO thalamus_import_rows VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO thalamus_import_rows"
+                    " (import_id, position, cells, outcome, message, row_number)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
                     (
-                        (import_id, i, json.dumps(cells), outcome, message)
-                        for i, (cells, outcome, message) in enumerate(upload.rows)
+                        (import_id, i, json.dumps(cells), outcome, message, number)
+                        for i, (number, cells, outcome, message) in enumerate(upload.rows)
                     ),
                 )
             ctx.db.execute("COMMIT")
