@@ -80,7 +80,11 @@ class _Column:
 
 
 def _check_column(
-    field: Field, values: pd.Series, mapping: Mapping, options: ValidationOptions
+    field: Field,
+    values: pd.Series,
+    source_rows: npt.NDArray[np.int64],
+    mapping: Mapping,
+    options: ValidationOptions,
 ) -> _Column:
     source = mapping.for_field(field.key)
     column = _column_of(mapping, field.key)
@@ -100,6 +104,8 @@ def _check_column(
     if not everywhere:
         mask = pa.array(filled)
         normal = pc.replace_with_mask(pc.if_else(mask, raw, scalar("")), mask, normal)
+    if field.unique or field.type is FieldType.EMAIL:
+        found.extend(_duplicates(raw, normal, source_rows))
     return _Column(field, column, raw, filled, normal, found)
 
 
@@ -117,7 +123,7 @@ def validate(
 
     def check(field: Field) -> _Column:
         report.raise_if_cancelled()
-        return _check_column(field, mapped[field.key], mapping, options)
+        return _check_column(field, mapped[field.key], table.source_rows, mapping, options)
 
     def done(count: int) -> None:
         report.progress(count, len(fields) + 1, "Checking")
@@ -130,8 +136,6 @@ def validate(
         if c.field.required:
             message = f"{c.field.label} is required but empty."
             log.add(np.flatnonzero(~c.filled), c.column, c.field.key, "required", message, c.raw)
-        if c.field.unique or c.field.type is FieldType.EMAIL:
-            _duplicates(log, c.raw, c.normal, c.column, c.field.key)
     for field in endpoint.required_fields:
         if field.key not in mapped.columns:
             blockers.append(f"The required field '{field.label}' is not mapped to any column.")
@@ -154,12 +158,12 @@ def validate(
 
 
 def _duplicates(
-    log: _IssueLog, raw: pa.Array, normal: pa.Array, column: str | None, field: str
-) -> None:
+    raw: pa.Array, normal: pa.Array, source_rows: npt.NDArray[np.int64]
+) -> list[tuple[npt.NDArray[np.int64], str, list[str]]]:
     """Every repeat of a value after its first row (compared without case)."""
     encoded = pc.utf8_lower(normal).dictionary_encode()
     if len(encoded.dictionary) == len(normal):
-        return  # every value differs: the common case, settled by one hash pass
+        return []  # every value differs: the common case, settled by one hash pass
     codes = np.asarray(encoded.indices)
     # Arrow numbers distinct values in order of first appearance, so a row is a value's first
     # exactly where its code exceeds every code before it.
@@ -171,13 +175,13 @@ def _duplicates(
     present = mask_array(pc.not_equal(normal, scalar("")))
     repeat = np.flatnonzero(present & (firsts != np.arange(len(codes))))
     if not len(repeat):
-        return
-    seen_on = log.source_rows[firsts[repeat]]
+        return []
+    seen_on = source_rows[firsts[repeat]]
     shown = raw.take(pa.array(repeat)).to_pylist()
     messages = [
         f"'{v}' is already on row {r}." for v, r in zip(shown, seen_on.tolist(), strict=True)
     ]
-    log.add(repeat, column, field, "duplicate", messages, raw)
+    return [(repeat, "duplicate", messages)]
 
 
 def _column_of(mapping: Mapping, key: str) -> str | None:
