@@ -149,3 +149,37 @@ def test_latency_delays_every_answer(sandbox: SandboxServer, http: httpx.Client)
     started = time.monotonic()
     http.get("/eloqua/id")
     assert time.monotonic() - started >= 0.3  # a lower bound the fault guarantees
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        (
+            "/thought-industries/incoming/v2/nope",
+            {"error": "not_found", "message": "The requested resource does not exist."},
+        ),
+        (
+            "/eloqua/api/bulk/2.0/nope",
+            {"failures": [{"constraint": "The requested resource was not found."}]},
+        ),
+        ("/plandocket/api/v1/nope", {"error": "Not found."}),
+        (
+            "/thalamus/api/v4/nope?touchpoint=sandbox&token=sandbox-token",
+            {"errors": {"request": "NotFound"}},
+        ),
+    ],
+)
+def test_unknown_routes_answer_in_the_vendors_shape(
+    http: httpx.Client, path: str, body: dict[str, object]
+) -> None:
+    answer = http.get(path, headers={"Authorization": "Bearer sandbox-ti-key"})
+    assert (answer.status_code, answer.json()) == (404, body)
+
+
+def test_a_wrong_method_says_which_are_allowed(http: httpx.Client) -> None:
+    answer = http.delete(
+        "/thought-industries/incoming/v2/ping", headers={"Authorization": "Bearer sandbox-ti-key"}
+    )
+    assert answer.status_code == 405
+    assert answer.json()["error"] == "method_not_allowed"
+    assert "GET" in answer.headers["Allow"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
@@ -12,7 +13,10 @@ from rowboat.sandbox import eloqua, plandocket, thalamus, thought_industries
 from rowboat.sandbox.faults import FaultMiddleware, Faults
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from starlette.requests import Request
+    from starlette.responses import Response
 
     from rowboat.sandbox.context import SandboxContext
     from rowboat.sandbox.vendor import Vendor
@@ -32,10 +36,25 @@ def build_app(ctx: SandboxContext, faults: Faults | None = None) -> Starlette:
     faults = faults or Faults(tuple(v.key for v in VENDORS), seed=ctx.seed)
     routes: list[Route | Mount] = [Route("/", _index, methods=["GET"])]
     for vendor in VENDORS:
-        inner = Starlette(routes=vendor.routes(ctx))
+        inner = Starlette(
+            routes=vendor.routes(ctx),
+            exception_handlers={HTTPException: _in_shape_of(vendor)},
+        )
         app = FaultMiddleware(inner, vendor.key, faults, vendor.error_response)
         routes.append(Mount(vendor.prefix, app=app))
     return Starlette(routes=routes)
+
+
+def _in_shape_of(vendor: Vendor) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """Unknown routes and methods (404, 405) answered in the vendor's own error shape."""
+
+    async def answer(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        response = vendor.error_response(exc.status_code, None)
+        response.headers.update(exc.headers or {})  # Allow, on a 405
+        return response
+
+    return answer
 
 
 async def _index(request: Request) -> JSONResponse:

@@ -103,8 +103,10 @@ def routes(ctx: SandboxContext) -> list[BaseRoute]:
 
 
 def error_response(status: int, retry_after: int | None) -> JSONResponse:
-    """An injected fault in Eloqua's error shape."""
+    """An injected fault, or an unknown route or method, in Eloqua's error shape."""
     messages = {
+        404: "The requested resource was not found.",
+        405: "The method is not allowed for the requested resource.",
         429: "Too many requests.",
         500: "The service has encountered an internal server error.",
         503: "There was a timeout processing the request.",

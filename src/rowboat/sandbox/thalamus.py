@@ -32,10 +32,20 @@ def routes(ctx: SandboxContext) -> list[BaseRoute]:
 
 
 def error_response(status: int, retry_after: int | None) -> JSONResponse:
-    """An injected fault in Thalamus' error shape."""
-    codes = {429: "TooManyRequests", 503: "ServiceUnavailable"}
+    """An injected fault, or an unknown route or method, in Thalamus' error shape."""
+    codes = {
+        404: "NotFound",
+        405: "MethodNotAllowed",
+        429: "TooManyRequests",
+        503: "ServiceUnavailable",
+    }
     return JSONResponse(
-        {"errors": {"server": codes.get(status, "InternalError")}}, status_code=status
+        {
+            "errors": {
+                "request" if status in (404, 405) else "server": codes.get(status, "InternalError")
+            }
+        },
+        status_code=status,
     )
 
 

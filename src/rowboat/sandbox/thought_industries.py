@@ -209,8 +209,17 @@ async def _import_request(request: Request) -> tuple[dict[str, Any], Response | 
     return body, None
 
 
+_ROUTE_ERRORS = {
+    404: ("not_found", "The requested resource does not exist."),
+    405: ("method_not_allowed", "The method is not allowed for this resource."),
+}
+
+
 def error_response(status: int, retry_after: int | None) -> JSONResponse:
-    """An injected fault in Thought Industries' error shape."""
+    """An injected fault, or an unknown route or method, in Thought Industries' error shape."""
+    if status in _ROUTE_ERRORS:
+        code, message = _ROUTE_ERRORS[status]
+        return JSONResponse({"error": code, "message": message}, status_code=status)
     if status == 429:
         wait = retry_after or 1
         return JSONResponse(

@@ -21,10 +21,11 @@ class Vendor:
     """One vendor's API, mounted under `prefix` on the sandbox's single port.
 
     `routes(ctx)` builds the vendor's routes (paths below the prefix) and creates its tables.
-    `error_response(status, retry_after)` answers an injected fault (429, 500, 503) in the
-    vendor's own error shape; `retry_after` is set for 429. `base_path` is what a client is
-    configured with as the vendor's base URL, below the sandbox's address; `credentials` lists
-    the demo credentials as (what, value) pairs for the start-up banner.
+    `error_response(status, retry_after)` answers an injected fault (429, 500, 503), an unknown
+    route (404) or method (405) in the vendor's own error shape; `retry_after` is set for 429.
+    `base_path` is what a client is configured with as the vendor's base URL, below the
+    sandbox's address; `credentials` lists the demo credentials as (what, value) pairs for the
+    start-up banner.
     """
 
     key: str
