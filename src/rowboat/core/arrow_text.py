@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     import numpy.typing as npt
 
-__all__ = ["as_arrow", "as_series", "mask_array", "patch", "scalar"]
+__all__ = ["as_arrow", "as_series", "filled_mask", "mask_array", "patch", "scalar"]
 
 
 def scalar(value: str) -> pa.Scalar:
@@ -51,6 +51,11 @@ def mask_array(mask: pa.Array | npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     if isinstance(mask, np.ndarray):
         return mask
     return np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def filled_mask(values: pa.Array) -> npt.NDArray[np.bool_]:
+    """Which cells hold something besides whitespace."""
+    return mask_array(pc.not_equal(pc.utf8_trim_whitespace(values), scalar("")))
 
 
 def patch(values: pa.Array, mask: pa.Array, change: Callable[[pa.Array], pa.Array]) -> pa.Array:

@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rowboat.core.arrow_text import as_series, mask_array, scalar
+from rowboat.core.arrow_text import as_series, filled_mask, scalar
 from rowboat.core.errors import NotASpreadsheet
 from rowboat.core.progress import NULL_REPORTER, Reporter
 from rowboat.core.sources.detect import detect_format
@@ -100,10 +100,6 @@ def open_table(
     return Table(table[0], table[1], table[2], info, tuple(notes))
 
 
-def _filled(column: pa.Array) -> np.ndarray:
-    return mask_array(pc.not_equal(pc.utf8_trim_whitespace(column), scalar("")))
-
-
 def _tidy(
     columns: list[pa.Array], first_row: int, header: list[str], file_name: str
 ) -> tuple[pd.DataFrame, np.ndarray, tuple[str, ...], list[str]]:
@@ -117,13 +113,17 @@ def _tidy(
         *[pc.fill_null(pa.nulls(length, pa.large_string()), scalar(""))] * (width - len(columns)),
     ]
     cells = [str(header[i]) if i < len(header) else "" for i in range(width)]
-    filled = map_in_threads(_filled, columns)
+    filled = map_in_threads(filled_mask, columns)
     keep_cols = [i for i in range(width) if cells[i].strip() or filled[i].any()]
     keep = np.zeros(length, dtype=bool)
     for i in keep_cols:
         keep |= filled[i]
     rows = np.arange(first_row, first_row + length, dtype=np.int64)[keep]
-    kept = [columns[i] if keep.all() else columns[i].filter(pa.array(keep)) for i in keep_cols]
+    if keep.all():
+        kept = [columns[i] for i in keep_cols]
+    else:
+        rows_kept = pa.array(keep)
+        kept = [columns[i].filter(rows_kept) for i in keep_cols]
     names, notes = unique_names([cells[i] for i in keep_cols])
     frame = pd.DataFrame({name: as_series(c) for name, c in zip(names, kept, strict=True)})
     if len(frame) and len(kept):

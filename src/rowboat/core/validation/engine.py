@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rowboat.core.arrow_text import as_arrow, as_series, mask_array, scalar
+from rowboat.core.arrow_text import as_arrow, as_series, filled_mask, mask_array, scalar
 from rowboat.core.mapping import apply_mapping
 from rowboat.core.progress import NULL_REPORTER, Reporter
 from rowboat.core.targets.schema import FieldType
@@ -89,7 +89,7 @@ def _check_column(
     source = mapping.for_field(field.key)
     column = _column_of(mapping, field.key)
     raw = as_arrow(values)
-    filled = mask_array(pc.not_equal(pc.utf8_trim_whitespace(raw), scalar("")))
+    filled = filled_mask(raw)
     everywhere = bool(filled.all())
     opts = Options(
         options.default_region,
