@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 VENDOR_KEYS = ["thought-industries", "eloqua", "plandocket", "thalamus"]
 
 
+def test_the_command_line_knows_every_vendor_the_app_mounts() -> None:
+    from rowboat.sandbox.app import VENDORS
+    from rowboat.sandbox.command import VENDOR_KEYS as COMMAND_KEYS
+
+    assert list(COMMAND_KEYS) == [v.key for v in VENDORS] == VENDOR_KEYS
+
+
 def test_index_names_every_vendor_with_its_base_url(
     sandbox: SandboxServer, http: httpx.Client
 ) -> None:

@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
 
 from rowboat.sandbox import eloqua, plandocket, thalamus, thought_industries
-from rowboat.sandbox.faults import FaultMiddleware, Faults
+from rowboat.sandbox.faults import FaultMiddleware
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
     from rowboat.sandbox.context import SandboxContext
+    from rowboat.sandbox.faults import Faults
     from rowboat.sandbox.vendor import Vendor
 
 __all__ = ["VENDORS", "build_app"]
@@ -31,9 +32,8 @@ VENDORS: tuple[Vendor, ...] = (
 )
 
 
-def build_app(ctx: SandboxContext, faults: Faults | None = None) -> Starlette:
-    """One app for every vendor; `faults` defaults to none (seeded from the context's seed)."""
-    faults = faults or Faults(tuple(v.key for v in VENDORS), seed=ctx.seed)
+def build_app(ctx: SandboxContext, faults: Faults) -> Starlette:
+    """One app for every vendor, each behind its fault plan in `faults`."""
     routes: list[Route | Mount] = [Route("/", _index, methods=["GET"])]
     for vendor in VENDORS:
         inner = Starlette(

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 __all__ = ["add_arguments", "run"]
 
 DEFAULT_PORT = 8765
+# The vendors' keys, named here so the parser needs no server import (a test keeps it in step).
 VENDOR_KEYS = ("thought-industries", "eloqua", "plandocket", "thalamus")
 
 # Fault options: (flag, FaultPlan setting, converter, what it means)
