@@ -1,0 +1,1 @@
+"""The desktop app: PySide6 windows and pages, a thin layer over rowboat.core."""
