@@ -1,0 +1,151 @@
+"""Workers: core functions on the thread pool, reporting through signals (after superqt).
+
+A core function takes a Reporter; `Workers.start(fn, ...)` runs `fn(reporter)` on
+`QThreadPool.globalInstance()` and hands back a `Worker` whose `signals` reach the GUI thread as
+queued signals. Connect them only to `@Slot` methods of GUI-thread QObjects, never to lambdas: a
+lambda has no thread affinity and PySide6 may run it on the worker thread
+(see fork-tongue/observ#164).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from rowboat.core.errors import Cancelled, RowboatError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rowboat.core.progress import Reporter
+
+__all__ = ["SignalReporter", "Worker", "WorkerSignals", "Workers", "unexpected_error"]
+
+log = logging.getLogger(__name__)
+
+PROGRESS_INTERVAL = 0.05  # seconds between progress signals: more would flood the event loop
+
+
+def unexpected_error(what: str) -> RowboatError:
+    """The plain error shown for a bug; the traceback goes to the log and to Details."""
+    detail = traceback.format_exc()
+    log.error("unexpected error while %s:\n%s", what, detail)
+    return RowboatError(
+        f"Rowboat hit an unexpected problem while {what}. Your file was not changed.",
+        hint="The details were written to the log file; please send it to support.",
+        detail=detail,
+    )
+
+
+class WorkerSignals(QObject):
+    """Signals of one Worker: progress(done, total, what), finished(result), failed(RowboatError),
+    cancelled(), and ended() after any of the last three."""
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+    ended = Signal()
+
+
+class SignalReporter:
+    """A core Reporter that emits progress at most every PROGRESS_INTERVAL and carries the cancel
+    flag of its worker."""
+
+    def __init__(self, signals: WorkerSignals, cancel: threading.Event) -> None:
+        self._signals = signals
+        self._cancel = cancel
+        self._last = 0.0
+
+    def progress(self, done: int, total: int, what: str = "") -> None:
+        now = time.monotonic()
+        if now - self._last < PROGRESS_INTERVAL and done < total:
+            return
+        self._last = now
+        self._signals.progress.emit(int(done), int(total), what)
+
+    def raise_if_cancelled(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class Worker(QRunnable):
+    """Runs `fn(reporter)` once on a pool thread; the outcome arrives through `signals`."""
+
+    def __init__(self, fn: Callable[[Reporter], Any], what: str) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # Python keeps it (in Workers) until it has ended
+        self.signals = WorkerSignals()
+        self.what = what
+        self._fn = fn
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next check of the reporter (safe from any thread)."""
+        self._cancel.set()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self._cancel.is_set()
+
+    def run(self) -> None:
+        reporter = SignalReporter(self.signals, self._cancel)
+        try:
+            result = self._fn(reporter)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except RowboatError as exc:
+            self.signals.failed.emit(exc)
+        except Exception:  # noqa: BLE001 - a bug must become a plain error, not a dead thread
+            self.signals.failed.emit(unexpected_error(self.what))
+        else:
+            self.signals.finished.emit(result)
+        self.signals.ended.emit()
+
+
+class Workers(QObject):
+    """Starts workers on the global pool and keeps each referenced until it has ended.
+
+    One per window (or page) that starts work; `cancel_all()` and `wait()` serve shutdown.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._running: set[Worker] = set()
+
+    def start(self, fn: Callable[[Reporter], Any], what: str) -> Worker:
+        """Run `fn(reporter)`; connect the returned worker's signals before control returns to
+        the event loop (they are queued, so nothing is missed)."""
+        worker = Worker(fn, what)
+        self._running.add(worker)
+        worker.signals.ended.connect(self._forget)
+        QThreadPool.globalInstance().start(worker)
+        return worker
+
+    @property
+    def running(self) -> int:
+        return len(self._running)
+
+    def cancel_all(self) -> None:
+        for worker in list(self._running):
+            worker.cancel()
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Block until every pool thread is idle (for shutdown); False when time ran out."""
+        return bool(QThreadPool.globalInstance().waitForDone(msecs))
+
+    @Slot()
+    def _forget(self) -> None:
+        sender = self.sender()
+        for worker in list(self._running):
+            if worker.signals is sender:
+                self._running.discard(worker)
