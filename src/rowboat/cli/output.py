@@ -38,6 +38,13 @@ class TextProgress:
         print(f"\r{label}… {done * 100 // total:>3}%", end="", file=sys.stderr, flush=True)
         self._drawn = True
 
+    def notice(self, text: str) -> None:
+        """A sentence on its own line: on a terminal over the bar, otherwise as a plain line."""
+        if self._drawn:
+            print("\r\033[K", end="", file=sys.stderr)
+            self._drawn = False
+        print(text, file=sys.stderr, flush=True)
+
     def raise_if_cancelled(self) -> None:
         return None  # Ctrl+C arrives as KeyboardInterrupt
 

@@ -8,12 +8,15 @@ RowboatError(message, detail, hint)
 │   └── SheetNotFound           the asked-for sheet is not in the workbook
 ├── ConfigurationError          an argument, mapping, profile or schema file that does not fit
 │   ├── UnknownEndpoint
-│   └── MappingError
+│   ├── MappingError
+│   ├── ConnectionProblem       a connection profile that is missing, incomplete or unsafe
+│   └── NoKeychain              no OS keychain to keep a secret in (nothing is stored)
 ├── TargetError                 the target system refused or failed
 │   ├── AuthFailed              401/403
 │   ├── RateLimited             429, with retry_after seconds
 │   ├── Rejected                400/404/409/422: the request itself is wrong
 │   └── Unavailable             5xx, timeouts, dropped connections
+│       └── OutcomeUnknown      the request was sent and may have been acted on; no answer came
 └── Cancelled                   the user stopped the work
 
 `message` is one plain sentence for a coordinator; `hint` is the next step to try;
@@ -26,9 +29,12 @@ __all__ = [
     "AuthFailed",
     "Cancelled",
     "ConfigurationError",
+    "ConnectionProblem",
     "EmptyFile",
     "MappingError",
+    "NoKeychain",
     "NotASpreadsheet",
+    "OutcomeUnknown",
     "PasswordProtected",
     "RateLimited",
     "Rejected",
@@ -86,6 +92,14 @@ class MappingError(ConfigurationError):
     """A mapping names a column or field that does not exist, or is malformed."""
 
 
+class ConnectionProblem(ConfigurationError):
+    """A connection profile that is missing, incomplete, or points somewhere unsafe."""
+
+
+class NoKeychain(ConfigurationError):
+    """The computer has no OS keychain Rowboat can keep a secret in; nothing was stored."""
+
+
 class TargetError(RowboatError):
     """The target system refused the request or could not be reached."""
 
@@ -122,6 +136,11 @@ class Rejected(TargetError):
 
 class Unavailable(TargetError):
     """The target failed or could not be reached (5xx, timeout, dropped connection)."""
+
+
+class OutcomeUnknown(Unavailable):
+    """The request went out and may have been acted on, but no answer came (a dropped connection
+    or a timeout after sending). Never re-sent blindly: the caller resolves it from the target."""
 
 
 class Cancelled(RowboatError):

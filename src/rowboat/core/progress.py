@@ -7,16 +7,21 @@ reporter, tests NULL_REPORTER.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Protocol
 
 from rowboat.core.errors import Cancelled
 
-__all__ = ["NULL_REPORTER", "CancelFlag", "NullReporter", "Reporter"]
+__all__ = ["NULL_REPORTER", "CancelFlag", "NullReporter", "Reporter", "wait"]
 
 
 class Reporter(Protocol):
     def progress(self, done: int, total: int, what: str = "") -> None:
         """Report that `done` of `total` units are finished."""
+
+    def notice(self, text: str) -> None:
+        """Tell the user one plain sentence about the work ("Plandocket is busy; retrying in
+        20 s."), shown until the next notice or progress."""
 
     def raise_if_cancelled(self) -> None:
         """Raise Cancelled when the user asked to stop."""
@@ -26,6 +31,9 @@ class NullReporter:
     """Reports nowhere and is never cancelled."""
 
     def progress(self, done: int, total: int, what: str = "") -> None:
+        return None
+
+    def notice(self, text: str) -> None:
         return None
 
     def raise_if_cancelled(self) -> None:
@@ -51,6 +59,21 @@ class CancelFlag:
     def progress(self, done: int, total: int, what: str = "") -> None:
         return None
 
+    def notice(self, text: str) -> None:
+        return None
+
     def raise_if_cancelled(self) -> None:
         if self._event.is_set():
             raise Cancelled()
+
+
+def wait(seconds: float, report: Reporter, *, step: float = 0.1) -> None:
+    """Sleep for `seconds`, noticing a cancel within `step` seconds (Cancelled is raised)."""
+    deadline = time.monotonic() + max(0.0, seconds)
+    pause = threading.Event()
+    while True:
+        report.raise_if_cancelled()
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        pause.wait(min(step, left))

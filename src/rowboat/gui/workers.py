@@ -43,10 +43,11 @@ def unexpected_error(what: str) -> RowboatError:
 
 
 class WorkerSignals(QObject):
-    """Signals of one Worker: progress(done, total, what), finished(result), failed(RowboatError),
-    cancelled(), and ended() after any of the last three."""
+    """Signals of one Worker: progress(done, total, what), notice(sentence), finished(result),
+    failed(RowboatError), cancelled(), and ended() after any of the last three."""
 
     progress = Signal(int, int, str)
+    notice = Signal(str)
     finished = Signal(object)
     failed = Signal(object)
     cancelled = Signal()
@@ -68,6 +69,9 @@ class SignalReporter:
             return
         self._last = now
         self._signals.progress.emit(int(done), int(total), what)
+
+    def notice(self, text: str) -> None:
+        self._signals.notice.emit(text)
 
     def raise_if_cancelled(self) -> None:
         if self._cancel.is_set():

@@ -1,0 +1,1 @@
+"""Connections to the target systems: profiles, secrets in the OS keychain, tests."""

@@ -1,0 +1,1 @@
+"""Remote jobs followed to their end, row outcomes, and the history of imports."""
