@@ -16,12 +16,16 @@ if TYPE_CHECKING:
 __all__ = ["escape_formulas", "export_invalid", "export_valid"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A sign followed by a plain number is data Excel reads as a number, not a formula: an E.164
+# phone (+4915112345600) or a negative amount (-12.50) must reach the file unchanged.
+_SIGNED_NUMBER = r"[+-]\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?"
 
 
 def escape_formulas(column: pd.Series) -> pd.Series:
-    """Prefix cells that Excel would run as formulas (= + - @) with a quote, so they stay text."""
+    """Prefix with a quote the cells Excel would run as a formula (starting with = or @, a tab
+    or carriage return, or + or - not followed by a plain number), so they stay text."""
     text = column.astype(str)
-    risky = text.str.startswith(_FORMULA_START)
+    risky = text.str.startswith(_FORMULA_START) & ~text.str.fullmatch(_SIGNED_NUMBER)
     return text.where(~risky, "'" + text)
 
 
