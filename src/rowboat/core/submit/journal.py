@@ -37,9 +37,9 @@ from rowboat.core.submit.model import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-__all__ = ["ImportRecord", "Journal", "NewImport", "default_journal_path"]
+__all__ = ["ImportRecord", "Journal", "NewImport", "alive", "default_journal_path"]
 
 _SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS batches (
     rows TEXT NOT NULL,
     row_count INTEGER NOT NULL,
     payload BLOB NOT NULL,
+    records BLOB NOT NULL,
     content_type TEXT NOT NULL,
     label TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
@@ -113,6 +114,7 @@ class NewImport:
     total_rows: int
     plan: str
     batches: Sequence[BatchSpec]
+    records: Mapping[int, dict[str, object]]  # each sent row's typed record, for reports
     not_sent: Sequence[RowOutcome]  # the invalid rows, with their problems
 
 
@@ -154,6 +156,10 @@ def _now() -> float:
 
 def _when(stamp: float | None) -> datetime | None:
     return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
+
+
+def _pack(records: list[dict[str, object]]) -> bytes:
+    return zlib.compress(json.dumps(records, ensure_ascii=False).encode("utf-8"), 6)
 
 
 def _new_id() -> str:
@@ -242,12 +248,14 @@ class Journal:
                 ),
             )  # fmt: skip
             db.executemany(
-                "INSERT INTO batches (import_id, seq, state, rows, row_count, payload,"
-                " content_type, label, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO batches (import_id, seq, state, rows, row_count, payload, records,"
+                " content_type, label, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     (
                         import_id, seq, BatchState.PLANNED.value, json.dumps(list(b.rows)),
-                        len(b.rows), zlib.compress(b.payload, 6), b.content_type, b.label, now,
+                        len(b.rows), zlib.compress(b.payload, 6),
+                        _pack([new.records.get(r, {}) for r in b.rows]), b.content_type,
+                        b.label, now,
                     )
                     for seq, b in enumerate(new.batches, start=1)
                 ),
@@ -375,7 +383,7 @@ class Journal:
             if row is None:
                 raise self._no_such(import_id)
             owner = row[0]
-            if owner and owner != os.getpid() and _alive(owner):
+            if owner and owner != os.getpid() and alive(owner):
                 raise ConfigurationError(
                     f"Import {import_id} is being sent by another Rowboat window or command "
                     f"(process {owner}).",
@@ -457,6 +465,17 @@ class Journal:
             for r in rows
         ]
 
+    def records(self, import_id: str) -> dict[int, dict[str, object]]:
+        """The typed record of every row that was (to be) sent, by row, for reports."""
+        with self._lock:
+            found = self._db.execute(
+                "SELECT rows, records FROM batches WHERE import_id=? ORDER BY seq", (import_id,)
+            ).fetchall()
+        out: dict[int, dict[str, object]] = {}
+        for rows, packed in found:
+            out.update(zip(json.loads(rows), json.loads(zlib.decompress(packed)), strict=True))
+        return out
+
     def outcomes(self, import_id: str) -> Iterator[RowOutcome]:
         """Every row's outcome, in the order of the user's file."""
         with self._lock:
@@ -512,7 +531,7 @@ class Journal:
         )
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     """Whether a process with this id still runs."""
     if sys.platform == "win32":
         return _alive_on_windows(pid)

@@ -31,6 +31,7 @@ class Plan:
     connection: str
     options: SubmitOptions
     batches: tuple[BatchSpec, ...]
+    records: dict[int, dict[str, object]]  # each row to send: its typed record
     not_sent: tuple[RowOutcome, ...]  # the invalid rows, with their problems
     total_rows: int
     summary: str  # the carrier's words: "3 requests of up to 1000 contacts; about 10 s."
@@ -85,6 +86,7 @@ def make_plan(
             f"found {result.valid_count:,} rows ready and {result.invalid_count:,} with problems."
         )
     batches: list[BatchSpec] = []
+    records: list[dict[str, object]] = []
     summary = ""
     if not blockers:
         records = list(result.payload())  # the valid rows, in the order of `rows`
@@ -102,6 +104,7 @@ def make_plan(
         connection=connection,
         options=options,
         batches=tuple(batches),
+        records=dict(zip(rows, records, strict=False)),
         not_sent=not_sent,
         total_rows=len(table),
         summary=summary,

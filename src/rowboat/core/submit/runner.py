@@ -133,6 +133,7 @@ def submit(
             total_rows=plan.total_rows,
             plan=plan.in_words(),
             batches=plan.batches,
+            records=plan.records,
             not_sent=plan.not_sent,
         )
     )
