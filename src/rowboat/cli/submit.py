@@ -153,8 +153,13 @@ def _submit(args: argparse.Namespace) -> int:
     report.what = "Checking"
     result = validate(table, endpoint, mapping, validation_options(args), report=report)
     report.done()
+    extra = {"rows_per_request": str(args.rows_per_request)} if args.rows_per_request else {}
     options = SubmitOptions(
-        mode=args.mode, match_field=args.match_field, event=args.event, dry_run=args.dry_run
+        mode=args.mode,
+        match_field=args.match_field,
+        event=args.event,
+        dry_run=args.dry_run,
+        extra=extra,
     )
     with contextlib.ExitStack() as stack:
         connection, secrets = _connection(args.connection, endpoint.system, stack)
