@@ -12,23 +12,30 @@ from openpyxl import load_workbook
 
 from rowboat.core.errors import ConfigurationError, OutcomeUnknown
 from rowboat.core.submit import thalamus as carrier_module
+from rowboat.core.submit.journal import Journal
 from rowboat.core.submit.model import (
     NOT_SENT,
     Ack,
     Batch,
     BatchState,
+    ImportState,
     Outcome,
     RowOutcome,
     SubmitOptions,
 )
+from rowboat.core.submit.plan import Plan
+from rowboat.core.submit.runner import RunSettings, submit
 from rowboat.core.submit.thalamus import ThalamusCarrier
 from rowboat.core.submit.thalamus_files import import_file
 from rowboat.core.targets import get_endpoint
 from tests.core.thalamus_fake import FakeThalamus, client, errors
-from tests.memory_run import MemoryRun, carry
+from tests.memory_run import MemoryRun
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
+
+    from rowboat.core.progress import Reporter
 
 STOCK = get_endpoint("thalamus.partner-stock")
 SALES = get_endpoint("thalamus.partner-sales")
@@ -74,6 +81,9 @@ def test_rows_are_cut_into_files_of_the_asked_size_with_labels_a_person_reads() 
     assert [row[3] for row in cells(specs[2].payload)[1:]] == list(range(20, 27))
     assert c.describe(specs, SubmitOptions()).startswith(
         "27 rows go to Thalamus as 3 files of up to 10 rows, each its own import."
+    )
+    assert c.describe(specs[:1], SubmitOptions()).startswith(
+        "10 rows go to Thalamus in one file, as one import."
     )
 
 
@@ -155,19 +165,33 @@ def test_a_very_long_file_name_is_shortened_so_the_name_fits() -> None:
 # --- exactly once ---------------------------------------------------------------------------
 
 
-def test_an_upload_that_failed_before_arriving_is_found_missing_and_sent_again() -> None:
+def test_an_upload_that_failed_before_arriving_is_found_missing_and_sent_again(
+    tmp_path: Path,
+) -> None:
     fake = FakeThalamus()
     fake.queue("/import/file", errors(500, server="InternalError"))
     fake.results[1] = [("Row", "Result", "Message"), (2, "OK", ""), (3, "OK", "")]
+    c = carrier(fake)
+    records = stock(2)
+    plan = Plan(
+        endpoint=STOCK, connection="Work", options=SubmitOptions(),
+        batches=tuple(c.batches(records, [2, 3], SubmitOptions())),
+        records=dict(zip([2, 3], records, strict=True)), not_sent=(), total_rows=2, summary="",
+        blockers=(), file_name="stock.xlsx", file_fingerprint="0", sheet=None,
+    )  # fmt: skip
 
-    def thalamus_works() -> None:
+    def thalamus_works(seconds: float, report: Reporter) -> None:
         fake.imports[1]["state"] = "PROCESSED"
 
-    done = carry(carrier(fake), stock(2), [2, 3], between_polls=thalamus_works)
-    assert (done.unknown_answers, done.resends) == (1, 1)
-    assert [o.outcome for o in done.outcomes.values()] == [Outcome.CREATED] * 2
+    with Journal(tmp_path / "journal.db") as journal:
+        done = submit(plan, journal, c, settings=RunSettings(sleep=thalamus_works))
+        (batch,) = journal.batches(done.import_id)
+        outcomes = list(journal.outcomes(done.import_id))
+    assert done.state is ImportState.FINISHED
+    assert (batch.state, batch.attempts) == (BatchState.ACKNOWLEDGED, 2)
+    assert fake.paths("POST").count("/import/file") == 2
     assert len(fake.imports) == 1
-    assert done.run.journal[0].state is BatchState.ACKNOWLEDGED
+    assert [o.outcome for o in outcomes] == [Outcome.CREATED] * 2
 
 
 def test_a_lost_answer_of_an_upload_that_arrived_is_resolved_with_its_import() -> None:
@@ -180,7 +204,7 @@ def test_a_lost_answer_of_an_upload_that_arrived_is_resolved_with_its_import() -
     with pytest.raises(OutcomeUnknown):
         c.send(run, run.journal[0])
     assert c.resolve(run, run.journal[0]) == NOT_SENT  # the timeout came before the server acted
-    name = f"Rowboat · import · 5-{run.values['thalamus.name_tag']} · 1 of 1"
+    name = f"Rowboat · Partner stock · 5-{run.values['thalamus.name_tag']} · 1 of 1"
     fake.add_import(name, owner={"id": 1, "entityType": 25012})  # ... or after it
     resolved = c.resolve(run, run.journal[0])
     assert resolved == Ack(remote={"import_id": "1", "import_name": name})
@@ -216,7 +240,7 @@ def test_an_import_of_another_type_with_the_name_is_not_taken_for_ours() -> None
     run = MemoryRun("5")
     journal(run, c.batches(stock(1), [2], SubmitOptions()))
     c.prepare(run)
-    name = f"Rowboat · import · 5-{run.values['thalamus.name_tag']} · 1 of 1"
+    name = f"Rowboat · Partner stock · 5-{run.values['thalamus.name_tag']} · 1 of 1"
     fake.add_import(name, owner={"id": 1, "entityType": 25004})
     assert c.resolve(run, run.journal[0]) == NOT_SENT
 

@@ -1,10 +1,12 @@
-"""Thalamus end to end: validated rows carried into the sandbox as file imports, tracked to their
-end, every row's outcome on its source row, checked against what the sandbox really stored."""
+"""Thalamus end to end through the runner: validated rows carried into the sandbox as file
+imports, followed to their end, every row's outcome on its source row, all checked against what
+the sandbox really stored."""
 
 from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import httpx
@@ -14,22 +16,37 @@ import pytest
 from rowboat.core.clients._http import RetryPolicy
 from rowboat.core.clients.thalamus import ThalamusClient
 from rowboat.core.connections.model import sandbox_connection, sandbox_secrets
+from rowboat.core.jobs.tracker import TrackPolicy
 from rowboat.core.mapping import match_columns
 from rowboat.core.sources import open_table
-from rowboat.core.submit.model import Batch, BatchState, Outcome, RowOutcome, SubmitOptions
+from rowboat.core.submit.journal import Journal
+from rowboat.core.submit.model import (
+    BatchState,
+    ImportState,
+    NotSent,
+    Outcome,
+    RowOutcome,
+    SubmitOptions,
+)
+from rowboat.core.submit.plan import make_plan
+from rowboat.core.submit.runner import RunSettings, resume, submit
 from rowboat.core.submit.thalamus import ThalamusCarrier
 from rowboat.core.targets import get_endpoint
 from rowboat.core.targets.registry import endpoint_with_fields
 from rowboat.core.validation import ValidationOptions, validate
+from rowboat.sandbox.faults import FaultKind
 from rowboat.sandbox.thalamus import TOKEN, TOUCHPOINT
 from rowboat.sandbox.thalamus_auth import SESSION_IDLE_SECONDS
-from tests.memory_run import Carried, MemoryRun, carry
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from pathlib import Path
 
+    from rowboat.core.progress import Reporter
+    from rowboat.core.submit.model import Batch, Resolution, Run
+    from rowboat.core.submit.runner import Submission
     from rowboat.core.targets.schema import Endpoint
+    from rowboat.core.validation import ValidationResult
     from rowboat.sandbox.context import ManualClock
     from rowboat.sandbox.server import SandboxServer
 
@@ -40,31 +57,91 @@ def no_sleep(seconds: float, report: object) -> None:
     return None
 
 
+class WatchedCarrier(ThalamusCarrier):
+    """The carrier, counting how often the runner had to ask what became of an upload."""
+
+    resolved: int = 0
+    not_sent: int = 0
+
+    def resolve(self, run: Run, batch: Batch) -> Resolution:
+        found = super().resolve(run, batch)
+        self.resolved += 1
+        self.not_sent += isinstance(found, NotSent)
+        return found
+
+
 def carrier(
     sandbox: SandboxServer, endpoint: Endpoint, policy: RetryPolicy = FAST
-) -> ThalamusCarrier:
+) -> WatchedCarrier:
     connection = sandbox_connection("thalamus", sandbox.url)
     client = ThalamusClient(connection, sandbox_secrets("thalamus"), policy=policy, sleep=no_sleep)
-    return ThalamusCarrier(endpoint, client)
+    return WatchedCarrier(endpoint, client)
 
 
 def validated(
     tmp_path: Path, endpoint: Endpoint, header: Sequence[str], rows: Sequence[Sequence[object]]
-) -> tuple[list[dict[str, object]], list[int], list[int]]:
-    """The file's valid rows as typed records, their row numbers, and the invalid rows'."""
+) -> ValidationResult:
     path = tmp_path / "rows.csv"
     with path.open("w", newline="", encoding="utf-8") as out:
         csv.writer(out).writerows([header, *rows])
     table = open_table(path)
     mapping = match_columns(table.columns, endpoint)
-    result = validate(table, endpoint, mapping, ValidationOptions(default_region="ES"))
-    valid = np.flatnonzero(result.valid)
-    invalid = np.flatnonzero(~result.valid)
-    return (
-        list(result.payload()),
-        table.source_rows[valid].tolist(),
-        table.source_rows[invalid].tolist(),
-    )
+    return validate(table, endpoint, mapping, ValidationOptions(default_region="ES"))
+
+
+def valid_records(result: ValidationResult) -> tuple[list[dict[str, object]], list[int]]:
+    """The valid rows as the typed records the carrier is given, and their row numbers."""
+    rows = result.table.source_rows[np.flatnonzero(result.valid)].tolist()
+    return list(result.payload()), rows
+
+
+@dataclass
+class Done:
+    submission: Submission
+    journal: Journal
+    carrier: WatchedCarrier
+
+    @property
+    def outcomes(self) -> dict[int, RowOutcome]:
+        return {o.row: o for o in self.journal.outcomes(self.submission.import_id)}
+
+    @property
+    def batches(self) -> list[Batch]:
+        return self.journal.batches(self.submission.import_id)
+
+    def recall(self, key: str) -> str | None:
+        return self.journal.recall(self.submission.import_id, key)
+
+
+def run_import(
+    sandbox: SandboxServer,
+    clock: ManualClock,
+    result: ValidationResult,
+    tmp_path: Path,
+    *,
+    file_name: str | None = None,
+    extra: dict[str, str] | None = None,
+    policy: RetryPolicy = FAST,
+    between_polls: Callable[[], None] | None = None,
+) -> Done:
+    """Plan and submit through the runner; the tracker's waits move the sandbox clock instead
+    of sleeping (`between_polls` runs at each wait too)."""
+    names = {"file_name": file_name} if file_name else {}
+    options = SubmitOptions(extra={**names, **(extra or {})})
+    the_carrier = carrier(sandbox, result.endpoint, policy)
+    plan = make_plan(result, the_carrier, "Sandbox", options)
+
+    def wait(seconds: float, report: Reporter) -> None:
+        clock.advance(seconds)
+        if between_polls is not None:
+            between_polls()
+
+    journal = Journal(tmp_path / "journal.db")
+    settings = RunSettings(track=TrackPolicy(first_delay=2, factor=1.5, max_delay=5), sleep=wait)
+    submission = submit(plan, journal, the_carrier, settings=settings)
+    assert submission.error is None, submission.error
+    assert submission.state is ImportState.FINISHED
+    return Done(submission, journal, the_carrier)
 
 
 def as_sandbox_reads(value: object) -> str:
@@ -129,52 +206,34 @@ def test_locations_store_exactly_the_valid_rows_and_refusals_land_on_their_rows(
     sandbox: SandboxServer, clock: ManualClock, tmp_path: Path
 ) -> None:
     endpoint = get_endpoint("thalamus.physical-locations")
-    records, rows, invalid = validated(tmp_path, endpoint, LOCATION_HEADER, LOCATION_ROWS)
-    assert (rows, invalid) == ([2, 3, 5, 6], [4])
-    done = run_import(sandbox, clock, endpoint, records, rows, file_name="stores.xlsx")
+    result = validated(tmp_path, endpoint, LOCATION_HEADER, LOCATION_ROWS)
+    done = run_import(sandbox, clock, result, tmp_path, file_name="stores.xlsx")
 
-    assert {r: (o.outcome, o.message) for r, o in done.outcomes.items()} == {
+    outcomes = {r: (o.outcome, o.message) for r, o in done.outcomes.items()}
+    assert outcomes.pop(4)[0] is Outcome.INVALID  # never sent
+    assert outcomes == {
         2: (Outcome.CREATED, ""),
         3: (Outcome.CREATED, ""),
         5: (Outcome.REJECTED, "Latitude and longitude: give both or neither."),
         6: (Outcome.CREATED, ""),
     }
-    accepted = [rec for rec, row in zip(records, rows, strict=True) if row != 5]
+    records, rows = valid_records(result)
     expected = {
         (f"external_code:{rec['external_code']}" if "external_code" in rec
          else f"name:{str(rec['name']).casefold()}"): {k: as_sandbox_reads(v)
                                                        for k, v in rec.items()}
-        for rec in accepted
+        for rec, row in zip(records, rows, strict=True) if row != 5
     }  # fmt: skip
     assert stored_records(sandbox, 25006) == expected
     assert expected["name:lisbon office"]["address"] == "=Rua Augusta 2"  # text, not a formula
     assert expected["name:lisbon office"]["country"] == "PT"
     (name,) = {name for name, _, _ in imported_rows(sandbox)}
-    tag = done.run.values["thalamus.name_tag"]
-    assert name == f"Rowboat · stores.xlsx · 7-{tag} · 1 of 1"
-
-
-def run_import(
-    sandbox: SandboxServer,
-    clock: ManualClock,
-    endpoint: Endpoint,
-    records: Sequence[dict[str, object]],
-    rows: Sequence[int],
-    *,
-    file_name: str = "rows.csv",
-    import_id: str = "7",
-    extra: dict[str, str] | None = None,
-    policy: RetryPolicy = FAST,
-) -> Carried:
-    options = SubmitOptions(extra={"file_name": file_name, **(extra or {})})
-    the_carrier = carrier(sandbox, endpoint, policy)
-    try:
-        return carry(
-            the_carrier, records, rows, options=options, import_id=import_id,
-            between_polls=lambda: clock.advance(2),
-        )  # fmt: skip
-    finally:
-        the_carrier.close()
+    import_id = done.submission.import_id
+    assert (
+        name == f"Rowboat · stores.xlsx · {import_id}-{done.recall('thalamus.name_tag')} · 1 of 1"
+    )
+    (batch,) = done.batches
+    assert batch.remote["import_name"] == name
 
 
 COMPANY_HEADER = ("name", "tax_id", "country", "address", "city", "website", "external_code")
@@ -188,13 +247,13 @@ def test_a_second_import_updates_companies_and_keeps_what_it_leaves_blank(
         ("Globex SA", "ESA12345678", "es", "Calle Mayor 1", "Madrid", "globex.example", "C-1"),
         ("Initech", "", "Germany", "", "Berlin", "", "C-2"),
     ]
-    records, rows, _ = validated(tmp_path, endpoint, COMPANY_HEADER, first)
-    created = run_import(sandbox, clock, endpoint, records, rows, import_id="1")
+    created = run_import(sandbox, clock, validated(tmp_path, endpoint, COMPANY_HEADER, first),
+                         tmp_path)  # fmt: skip
     assert [o.outcome for o in created.outcomes.values()] == [Outcome.CREATED] * 2
 
     second = [("Globex SA", "", "", "", "Barcelona", "", "C-1")]
-    records, rows, _ = validated(tmp_path, endpoint, COMPANY_HEADER, second)
-    updated = run_import(sandbox, clock, endpoint, records, rows, import_id="2")
+    updated = run_import(sandbox, clock, validated(tmp_path, endpoint, COMPANY_HEADER, second),
+                         tmp_path)  # fmt: skip
     assert updated.outcomes == {2: RowOutcome(2, Outcome.UPDATED)}
 
     stored = stored_records(sandbox, 25004)
@@ -252,9 +311,9 @@ def test_sales_and_stock_rows_reach_the_import_exactly_and_refusals_are_reported
     refused: dict[int, str],
 ) -> None:
     endpoint = get_endpoint(endpoint_id)
-    records, rows, found_invalid = validated(tmp_path, endpoint, header, lines)
-    assert found_invalid == invalid
-    done = run_import(sandbox, clock, endpoint, records, rows)
+    result = validated(tmp_path, endpoint, header, lines)
+    records, rows = valid_records(result)
+    done = run_import(sandbox, clock, result, tmp_path)
 
     # The sandbox keeps sales and stock rows only in the import itself: exactly the valid rows.
     stored = imported_rows(sandbox)
@@ -263,35 +322,29 @@ def test_sales_and_stock_rows_reach_the_import_exactly_and_refusals_are_reported
     ]
     outcome_by_row = {row: outcome for row, (_, _, outcome) in zip(rows, stored, strict=True)}
     assert {r for r, o in outcome_by_row.items() if o == "ERROR"} == set(refused)
-    assert {r: o.message for r, o in done.outcomes.items() if o.outcome is Outcome.REJECTED} == (
-        refused
-    )
-    assert {r for r, o in done.outcomes.items() if o.outcome is Outcome.CREATED} == (
-        set(rows) - set(refused)
-    )
+    by_kind: dict[Outcome, dict[int, str]] = {}
+    for row, o in done.outcomes.items():
+        by_kind.setdefault(o.outcome, {})[row] = o.message
+    assert by_kind[Outcome.REJECTED] == refused
+    assert set(by_kind[Outcome.CREATED]) == set(rows) - set(refused)
+    assert set(by_kind[Outcome.INVALID]) == set(invalid)
 
 
 def test_an_expired_session_is_renewed_and_the_import_still_ends(
     sandbox: SandboxServer, clock: ManualClock, tmp_path: Path
 ) -> None:
     endpoint = get_endpoint("thalamus.partner-stock")
-    records, rows, _ = validated(
+    result = validated(
         tmp_path, endpoint, STOCK_HEADER, [("2026-03-31", "P-0200", "SKU-456", "40", "")]
     )
     start = clock.now()
-    the_carrier = carrier(sandbox, endpoint)
-    try:
-        done = carry(
-            the_carrier, records, rows,
-            between_polls=lambda: clock.advance(SESSION_IDLE_SECONDS + 1),
-        )  # fmt: skip
-    finally:
-        the_carrier.close()
+    done = run_import(
+        sandbox, clock, result, tmp_path,
+        between_polls=lambda: clock.advance(SESSION_IDLE_SECONDS),
+    )  # fmt: skip
     assert done.outcomes == {2: RowOutcome(2, Outcome.CREATED)}
-    assert done.polls >= 1
-    logins = sandbox.ctx.db.execute("SELECT created_at FROM thalamus_sessions").fetchall()
-    assert logins == []  # logged out at the end
     assert clock.now() - start > SESSION_IDLE_SECONDS  # the first session did expire
+    assert sandbox.ctx.db.execute("SELECT COUNT(*) FROM thalamus_sessions").fetchone()[0] == 0
 
 
 def test_a_file_thalamus_cannot_import_rejects_all_its_rows_with_the_reason(
@@ -301,11 +354,11 @@ def test_a_file_thalamus_cannot_import_rejects_all_its_rows_with_the_reason(
     endpoint = endpoint_with_fields(
         full, [f for f in full.fields if f.key != "product_code"], schema_origin="server"
     )
-    records, rows, _ = validated(
+    result = validated(
         tmp_path, endpoint, ("date", "partner_code", "quantity"),
         [("2026-03-31", "P-0200", "40"), ("2026-03-31", "P-0100", "2")],
     )  # fmt: skip
-    done = run_import(sandbox, clock, endpoint, records, rows)
+    done = run_import(sandbox, clock, result, tmp_path)
     reason = (
         "Thalamus could not import the file: The file lacks the required column(s): product_code."
     )
@@ -320,22 +373,19 @@ def test_rows_an_import_cancelled_in_thalamus_did_not_reach_are_reported_not_imp
 ) -> None:
     endpoint = get_endpoint("thalamus.physical-locations")
     lines = [(f"Store {i}", "", "", "", "ES", "", "", "", "", f"L-{i}") for i in range(10)]
-    records, rows, _ = validated(tmp_path, endpoint, LOCATION_HEADER, lines)
+    result = validated(tmp_path, endpoint, LOCATION_HEADER, lines)
+    _, rows = valid_records(result)
     coordinator = api(sandbox)
+    started = clock.now()
 
     def cancel_half_way() -> None:
-        if clock.now() == start:
-            clock.advance(sandbox.ctx.job_duration(10) / 2)
+        if not coordinator.is_closed:
+            clock.advance(sandbox.ctx.job_duration(10) / 2 - (clock.now() - started))
             import_id = coordinator.get("/import/status").json()["content"][0]["id"]
             assert coordinator.post(f"/import/cancel/{import_id}").status_code == 200
+            coordinator.close()
 
-    start = clock.now()
-    the_carrier = carrier(sandbox, endpoint)
-    try:
-        done = carry(the_carrier, records, rows, between_polls=cancel_half_way)
-    finally:
-        the_carrier.close()
-        coordinator.close()
+    done = run_import(sandbox, clock, result, tmp_path, policy=FAST, between_polls=cancel_half_way)
     created = [r for r, o in done.outcomes.items() if o.outcome is Outcome.CREATED]
     cancelled = [r for r, o in done.outcomes.items() if o.outcome is Outcome.REJECTED]
     assert (created, cancelled) == (rows[:5], rows[5:])
@@ -354,38 +404,55 @@ def test_a_lost_upload_answer_is_resolved_by_the_import_name_without_sending_aga
     sandbox: SandboxServer, clock: ManualClock, tmp_path: Path
 ) -> None:
     endpoint = get_endpoint("thalamus.partner-stock")
-    records, rows, _ = validated(tmp_path, endpoint, STOCK_HEADER, stock_rows(3))
+    result = validated(tmp_path, endpoint, STOCK_HEADER, stock_rows(3))
     sandbox.faults.script("thalamus", "none", "drop")  # the login, then the upload's answer
-    done = run_import(sandbox, clock, endpoint, records, rows)
-    assert (done.unknown_answers, done.resends) == (1, 0)
+    done = run_import(sandbox, clock, result, tmp_path)
+    assert (done.carrier.resolved, done.carrier.not_sent) == (1, 0)
     assert len(imported_rows(sandbox)) == 3
-    (batch,) = done.run.journal
-    assert batch.state is BatchState.ACKNOWLEDGED
+    (batch,) = done.batches
+    assert (batch.state, batch.attempts) == (BatchState.ACKNOWLEDGED, 1)
     assert [o.outcome for o in done.outcomes.values()] == [Outcome.CREATED] * 3
 
 
-def test_a_resumed_import_resending_a_file_that_arrived_finds_it_by_its_name(
+def test_a_resume_after_a_crash_mid_upload_finds_the_import_and_never_sends_it_twice(
     sandbox: SandboxServer, clock: ManualClock, tmp_path: Path
 ) -> None:
     endpoint = get_endpoint("thalamus.partner-stock")
-    records, rows, _ = validated(tmp_path, endpoint, STOCK_HEADER, stock_rows(2))
-    options = SubmitOptions(extra={"file_name": "stock.xlsx"})
-    run = MemoryRun("12", options)
+    result = validated(tmp_path, endpoint, STOCK_HEADER, stock_rows(4))
+    journal = Journal(tmp_path / "journal.db")
     first = carrier(sandbox, endpoint)
-    (spec,) = first.batches(records, rows, options)
-    run.journal = [Batch(spec.rows, spec.payload, spec.content_type, spec.label, seq=1)]
-    first.prepare(run)
-    sent = first.send(run, run.journal[0])  # then Rowboat "crashes": the answer is never journaled
-    first.client._http.close()  # no logout: the process died
+    options = SubmitOptions(extra={"file_name": "stock.xlsx", "rows_per_request": "2"})
+    plan = make_plan(result, first, "Sandbox", options)
+
+    class Crash(BaseException):
+        """The process dies the moment the second file has been uploaded."""
+
+    real_send = first.send
+
+    def send_then_die(run: Run, batch: Batch) -> object:
+        ack = real_send(run, batch)
+        if batch.seq == 2:
+            raise Crash
+        return ack
+
+    first.send = send_then_die  # type: ignore[assignment, method-assign]
+    first.concurrency = 1
+    with pytest.raises(Crash):
+        submit(plan, journal, first)
+    (import_id,) = [r.id for r in journal.imports()]
+    states = [b.state for b in journal.batches(import_id)]
+    assert states == [BatchState.ACKNOWLEDGED, BatchState.SENDING]
+    journal.release(import_id)  # the dead process's claim
 
     again = carrier(sandbox, endpoint)
-    try:
-        again.prepare(run)
-        resent = again.send(run, run.journal[0])
-    finally:
-        again.close()
-    assert resent.remote == sent.remote
-    assert len(imported_rows(sandbox)) == 2
+    wait = RunSettings(TrackPolicy(first_delay=5), sleep=lambda s, r: clock.advance(s))
+    done = resume(import_id, journal, again, settings=wait)
+    assert done.state is ImportState.FINISHED
+    assert (again.resolved, again.not_sent) == (1, 0)
+    assert len(imported_rows(sandbox)) == 4
+    names = [n for (n,) in sandbox.ctx.db.execute("SELECT name FROM thalamus_imports")]
+    assert len(names) == len(set(names)) == 2
+    assert [o.outcome for o in journal.outcomes(import_id)] == [Outcome.CREATED] * 4
 
 
 def test_at_scale_with_mixed_faults_every_valid_row_is_imported_once(
@@ -398,24 +465,28 @@ def test_at_scale_with_mixed_faults_every_valid_row_is_imported_once(
         latitude, longitude = ("40.1", "") if i % 19 == 7 else ("40.1", "-3.2")  # server refuses
         lines.append((f"Store {i}", f"Street {i}", "Madrid", "28013", "ES", "", email,
                       latitude, longitude, f"LOC-{i:04d}"))  # fmt: skip
-    records, rows, invalid = validated(tmp_path, endpoint, LOCATION_HEADER, lines)
+    result = validated(tmp_path, endpoint, LOCATION_HEADER, lines)
+    records, rows = valid_records(result)
     refused = {row for row, rec in zip(rows, records, strict=True) if "longitude" not in rec}
-    assert (len(invalid), len(refused)) == (26, 31)  # ~5% each
+    assert (result.invalid_count, len(refused)) == (26, 31)  # ~5% each
     sandbox.faults.configure(
         "thalamus", error_rate=0.03, throttle_rate=0.02, retry_after=0, drop_rate=0.03,
         slow_rate=0.02, slow_seconds=0.6,
     )  # fmt: skip
     # Besides the dice (seeded): the first upload's answer is cut off, the second's comes late.
-    sandbox.faults.script("thalamus", "none", "drop", "none", "slow")
+    sandbox.faults.script("thalamus", "none", "drop", "slow")
     done = run_import(
-        sandbox, clock, endpoint, records, rows, file_name="stores.xlsx",
-        extra={"rows_per_file": "50"}, policy=RetryPolicy(attempts=10, base_delay=0.001,
-                                                          max_delay=0.01, timeout=0.4),
+        sandbox, clock, result, tmp_path, file_name="stores.xlsx",
+        extra={"rows_per_request": "50"},
+        policy=RetryPolicy(attempts=10, base_delay=0.001, max_delay=0.01, timeout=0.4),
     )  # fmt: skip
     sandbox.faults.reset()
 
-    assert done.unknown_answers >= 2  # uploads whose answer was lost were looked up by name
-    batches = done.run.journal
+    injected = sandbox.faults.injected
+    assert injected[("thalamus", FaultKind.DROP)] >= 1
+    assert injected[("thalamus", FaultKind.SLOW)] >= 1
+    assert done.carrier.resolved >= 2  # uploads whose answer was lost were looked up by name
+    batches = done.batches
     assert len(batches) == 12
     assert all(b.state is BatchState.ACKNOWLEDGED for b in batches)
     imports = sandbox.ctx.db.execute("SELECT id, name FROM thalamus_imports").fetchall()
@@ -427,12 +498,14 @@ def test_at_scale_with_mixed_faults_every_valid_row_is_imported_once(
     sent = [sent_cells(r, endpoint.field_keys) for r in records]
     got = [cells for _, cells, _ in imported_rows(sandbox)]
     assert sorted(got, key=str) == sorted(sent, key=str)  # each valid row in exactly one import
-    stored = stored_records(sandbox, 25006)
     accepted = {f"external_code:{rec['external_code']}" for rec, row in zip(records, rows,
                 strict=True) if row not in refused}  # fmt: skip
-    assert set(stored) == accepted
-    assert {r for r, o in done.outcomes.items() if o.outcome is Outcome.CREATED} == (
-        set(rows) - refused
-    )
-    assert {r for r, o in done.outcomes.items() if o.outcome is Outcome.REJECTED} == refused
-    assert set(done.outcomes).isdisjoint(invalid)
+    assert set(stored_records(sandbox, 25006)) == accepted
+    by_kind: dict[Outcome, set[int]] = {}
+    for row, o in done.outcomes.items():
+        by_kind.setdefault(o.outcome, set()).add(row)
+    assert by_kind == {
+        Outcome.CREATED: set(rows) - refused,
+        Outcome.REJECTED: refused,
+        Outcome.INVALID: set(range(2, 602)) - set(rows),
+    }

@@ -12,7 +12,11 @@ Rows per file: the vendor documents no limit; its sandbox refuses uploads over 2
 4 s plus 2 ms a row. 10,000 rows a file keeps a file of ten 255-character columns near 10 MB at
 worst and a typical one near 0.5 MB, far below that; keeps each import a few minutes at most, so
 progress shows file by file; and bounds what one lost import can hold up. A file that still comes
-out over 10 MB is halved until it fits. `SubmitOptions.extra["rows_per_file"]` changes it.
+out over 10 MB is halved until it fits. `SubmitOptions.extra["rows_per_request"]` (the option
+every carrier honours; "rows_per_file" is the same for Thalamus) sends fewer rows a file.
+
+The import's name shows the user's file when the options carry it (`extra["file_name"]`), else
+the endpoint's label ("Partner stock").
 """
 
 from __future__ import annotations
@@ -112,12 +116,15 @@ class ThalamusCarrier:
         rows = sum(len(b.rows) for b in batches)
         if not batches:
             return "There are no rows to send to Thalamus."
-        files = "1 file" if len(batches) == 1 else f"{len(batches)} files"
         most = max(len(b.rows) for b in batches)
+        files = (
+            "in one file, as one import"
+            if len(batches) == 1
+            else f"as {len(batches)} files of up to {most:,} rows, each its own import"
+        )
         return (
-            f"{rows:,} rows go to Thalamus as {files} of up to {most:,} rows, each its own "
-            "import. Thalamus imports them in the background and does not say how fast; Rowboat "
-            "shows each import's progress and then its result, row by row."
+            f"{_rows(rows)} go to Thalamus {files}. Thalamus imports in the background and does "
+            "not say how fast; Rowboat shows the progress and then the result, row by row."
         )
 
     # --- send -------------------------------------------------------------------------------
@@ -133,12 +140,12 @@ class ThalamusCarrier:
         seqs = sorted(b.seq for b in run.batches())
         place = seqs.index(batch.seq) + 1 if batch.seq in seqs else batch.seq
         count = max(len(seqs), place)
-        source = (run.options.extra.get("file_name") or "import").strip() or "import"
+        source = (run.options.extra.get("file_name") or "").strip() or self.endpoint.label
         token = f"{run.import_id}-{tag}" if tag else run.import_id
         tail = f" · {token} · {place} of {count}"
         room = _NAME_LIMIT - len("Rowboat · ") - len(tail)
         shown = source if len(source) <= room else source[: max(1, room - 1)] + "…"
-        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", source)[:80] or "import"
+        stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", source)[:80] or "rows"
         return f"Rowboat · {shown}{tail}", token, f"{stem} {place} of {count}.xlsx"
 
     def _find(self, run: Run, batch: Batch) -> ImportRecord | None:
@@ -313,7 +320,8 @@ def _sentence(text: str) -> str:
 
 
 def _rows_per_file(options: SubmitOptions) -> int:
-    text = options.extra.get("rows_per_file", "").strip()
+    extra = options.extra
+    text = (extra.get("rows_per_file") or extra.get("rows_per_request") or "").strip()
     if not text:
         return ROWS_PER_FILE
     if not text.isdigit() or not 1 <= int(text) <= _MAX_ROWS_PER_FILE:
@@ -354,9 +362,13 @@ def _status_text(
     skipped = sum(r.rows_skipped for r in records)
     files = "the file" if len(records) == 1 else f"{len(records)} files"
     return (
-        f"Thalamus has finished {files}: {ok:,} rows imported, {bad:,} with errors, "
+        f"Thalamus has finished {files}: {_rows(ok)} imported, {bad:,} with errors, "
         f"{skipped:,} skipped."
     )
+
+
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count:,} rows"
 
 
 def make_carrier(
