@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -456,8 +457,9 @@ def test_a_resume_after_a_crash_mid_upload_finds_the_import_and_never_sends_it_t
 
 
 def test_at_scale_with_mixed_faults_every_valid_row_is_imported_once(
-    sandbox: SandboxServer, clock: ManualClock, tmp_path: Path
+    sandbox: SandboxServer, clock: ManualClock, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO)
     endpoint = get_endpoint("thalamus.physical-locations")
     lines = []
     for i in range(600):
@@ -509,3 +511,12 @@ def test_at_scale_with_mixed_faults_every_valid_row_is_imported_once(
         Outcome.REJECTED: refused,
         Outcome.INVALID: set(range(2, 602)) - set(rows),
     }
+
+    # No secret in the journal (payloads, memory, messages) or in any log line (each URL).
+    done.journal.close()
+    secrets = [s.encode() for s in sandbox_secrets("thalamus").values()]
+    written = b"".join(f.read_bytes() for f in tmp_path.glob("journal.db*"))
+    assert written
+    assert not [s for s in secrets if s in written]
+    assert "HTTP Request: POST" in caplog.text
+    assert not [s for s in secrets if s.decode() in caplog.text]
