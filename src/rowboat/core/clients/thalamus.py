@@ -15,12 +15,12 @@ from __future__ import annotations
 import logging
 import posixpath
 import threading
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from rowboat.core.clients._http import HttpClient, RetryPolicy
 from rowboat.core.clients.thalamus_errors import SessionEnded, ThalamusErrors
+from rowboat.core.clients.thalamus_records import ImportRecord, number
 from rowboat.core.clients.thalamus_schema import template_fields
 from rowboat.core.connections.check import ConnectionCheck
 from rowboat.core.connections.model import check_base_url
@@ -62,72 +62,6 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _V3_LOGIN = "thalamus_security_check"
 _LIST_PAGE_SIZE = 100
 _LIST_MAX_PAGES = 20  # a server that ignores the name filter is searched this far back
-
-
-@dataclass(frozen=True)
-class ImportRecord:
-    """The parts of Thalamus' import record Rowboat uses (the rest stays in `raw`)."""
-
-    id: str
-    name: str
-    state: str  # as the server spells it: "PROCESSING", "PROCESSED", "CANCELED", 3, ...
-    label: str  # internationalizedState, for people ("Processing")
-    rows: int
-    rows_ok: int
-    rows_with_errors: int
-    rows_skipped: int
-    total: int
-    percentage: int
-    type: int | None
-    file_size: int | None
-    problem: str  # analysisResult.error: why a file could not be imported ("" if none)
-    raw: dict[str, Any]
-
-    @classmethod
-    def from_json(cls, body: dict[str, Any]) -> ImportRecord:
-        analysis = body.get("analysisResult")
-        if not isinstance(analysis, dict):
-            analysis = _json_object(body.get("analysisResultJson"))
-        owner = body.get("owner")
-        if not isinstance(owner, dict):
-            owner = {}
-        return cls(
-            id=str(body.get("id", "")),
-            name=str(body.get("name") or ""),
-            state=str(body.get("state") if body.get("state") is not None else ""),
-            label=str(body.get("internationalizedState") or body.get("state") or ""),
-            rows=_int(body.get("rows")),
-            rows_ok=_int(body.get("rowsOk")),
-            rows_with_errors=_int(body.get("rowsWithErrors")),
-            rows_skipped=_int(body.get("rowsSkipped")),
-            total=_int(body.get("totalToProcess")),
-            percentage=_int(body.get("percentageProcessed")),
-            type=_int(owner.get("entityType")) if owner.get("entityType") is not None else None,
-            file_size=_int(body.get("fileSize")) if body.get("fileSize") is not None else None,
-            problem=str(analysis.get("error") or ""),
-            raw=body,
-        )
-
-
-def _int(value: object) -> int:
-    if isinstance(value, int | float | str):
-        try:
-            return int(value)
-        except ValueError:
-            return 0
-    return 0
-
-
-def _json_object(text: object) -> dict[str, Any]:
-    import json
-
-    if not isinstance(text, str):
-        return {}
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 class ThalamusClient:
@@ -335,7 +269,7 @@ class ThalamusClient:
             for item in content:
                 if isinstance(item, dict) and str(item.get("name") or "") == name:
                     return ImportRecord.from_json(item)
-            pages = _int(body.get("totalPages"))
+            pages = number(body.get("totalPages"))
             if not content or page >= pages:
                 return None
         raise Unavailable(

@@ -26,7 +26,7 @@ import re
 import secrets as random_tokens
 from typing import TYPE_CHECKING
 
-from rowboat.core.clients.thalamus import XLSX_TYPE, ImportRecord, ThalamusClient
+from rowboat.core.clients.thalamus import XLSX_TYPE, ThalamusClient
 from rowboat.core.clients.thalamus_errors import DuplicatedName
 from rowboat.core.errors import ConfigurationError, OutcomeUnknown
 from rowboat.core.submit.model import (
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from rowboat.core.clients._http import RetryPolicy
+    from rowboat.core.clients.thalamus_records import ImportRecord
     from rowboat.core.connections.model import Connection, Secrets
     from rowboat.core.progress import Reporter
     from rowboat.core.submit.model import Batch, Resolution, Run, SubmitOptions
