@@ -210,6 +210,25 @@ def test_a_lost_answer_of_an_upload_that_arrived_is_resolved_with_its_import() -
     assert resolved == Ack(remote={"import_id": "1", "import_name": name})
 
 
+def test_a_name_the_server_spelled_wrongly_is_still_found_by_its_token_and_place() -> None:
+    fake = FakeThalamus()
+    c = carrier(fake)
+    run = MemoryRun("5", SubmitOptions(extra={"file_name": "café.xlsx"}))
+    journal(run, c.batches(stock(2), [2, 3], SubmitOptions(extra={"rows_per_request": "1"})))
+    c.prepare(run)
+    token = f"5-{run.values['thalamus.name_tag']}"
+    fake.add_import(f"Rowboat Â· cafÃ©.xlsx Â· {token} Â· 12 of 2")  # not the place
+    garbled = fake.add_import(f"Rowboat Â· cafÃ©.xlsx Â· {token} Â· 2 of 2", owner={})
+    assert c.resolve(run, run.journal[0]) == NOT_SENT
+    resolved = c.resolve(run, run.journal[1])
+    assert resolved == Ack(
+        remote={
+            "import_id": str(garbled["id"]),
+            "import_name": f"Rowboat · café.xlsx · {token} · 2 of 2",
+        }
+    )
+
+
 def test_a_name_already_taken_by_this_file_acknowledges_the_existing_import() -> None:
     fake = FakeThalamus()
     c = carrier(fake)

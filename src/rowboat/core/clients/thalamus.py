@@ -243,9 +243,15 @@ class ThalamusClient:
         return ImportRecord.from_json(self._object(response))
 
     def find_import(
-        self, name: str, *, search: str = "", type_code: int | None = None
+        self,
+        name: str,
+        *,
+        search: str = "",
+        type_code: int | None = None,
+        accept: Callable[[str], bool] | None = None,
     ) -> ImportRecord | None:
-        """The import named exactly `name`, looked up in the status list; None when none is.
+        """The import named exactly `name` (or one `accept` takes), from the status list; None
+        when there is none.
 
         `search` (default: the name) is what the list's name filter is given, a part of the
         name; the filter matches parts, so each hit's full name is compared. A server that
@@ -267,7 +273,8 @@ class ThalamusClient:
             if not isinstance(content, list):
                 content = []
             for item in content:
-                if isinstance(item, dict) and str(item.get("name") or "") == name:
+                listed = str(item.get("name") or "") if isinstance(item, dict) else None
+                if listed is not None and (listed == name or (accept and accept(listed))):
                     return ImportRecord.from_json(item)
             pages = number(body.get("totalPages"))
             if not content or page >= pages:

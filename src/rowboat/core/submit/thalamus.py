@@ -151,7 +151,14 @@ class ThalamusCarrier:
 
     def _find(self, run: Run, batch: Batch) -> ImportRecord | None:
         name, token, _ = self._naming(run, batch)
-        found = self.client.find_import(name, search=token, type_code=self.type_code)
+        place = name.rsplit(" · ", 1)[-1]  # "2 of 3"
+
+        def ours(listed: str) -> bool:
+            # A server that decodes the name's "·" or the file's accents wrongly still keeps
+            # the ASCII token (import id and tag) and the file's place.
+            return token in listed and listed.endswith(f" {place}")
+
+        found = self.client.find_import(name, search=token, type_code=self.type_code, accept=ours)
         if found is not None and found.type not in (None, self.type_code):
             return None  # not ours: another type cannot carry this name's file
         return found
