@@ -13,13 +13,26 @@ first: the sandbox's route). A site without that list answers 404, and the clien
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from rowboat.core.clients._http import HttpClient, RetryPolicy
+from rowboat.core.clients.thought_industries_answers import (
+    COMPLETE,
+    FAILED,
+    PROCESSING,
+    QUEUED,
+    Asset,
+    BackgroundJob,
+    BulkAnswer,
+    JobSearch,
+    bulk_answer,
+    first_dict,
+    json_body,
+    moment,
+    names_asset,
+)
 from rowboat.core.clients.thought_industries_limits import RateLimitPacer, read_rate_headers
 from rowboat.core.connections.check import ConnectionCheck
 from rowboat.core.connections.model import check_base_url
@@ -61,8 +74,6 @@ __all__ = [
 SYSTEM = "Thought Industries"
 KEY_HINT = "Check it in Thought Industries under Settings → Security → API Key."
 DEFAULT_UPLOAD_PATH = "/assets"
-# Background job states in the vendor's GraphQL schema; any other is read as still running.
-QUEUED, PROCESSING, COMPLETE, FAILED = "queued", "processing", "complete", "failed"
 # The session bulk imports: endpoint id -> (route, the key the answer sits under).
 _ROUTES = {
     "thought-industries.in-person-sessions": (
@@ -91,7 +102,7 @@ class ThoughtIndustriesErrors:
     """How Thought Industries writes its errors (VendorErrors)."""
 
     def message(self, response: httpx.Response) -> str:
-        body = _json(response)
+        body = json_body(response)
         if not isinstance(body, dict):
             return ""
         said, code = body.get("message"), body.get("error")
@@ -104,7 +115,7 @@ class ThoughtIndustriesErrors:
     def retry_after(self, response: httpx.Response) -> float | None:
         """The longer of Retry-After and the body's retryAfter; else the rate window's reset."""
         said: list[float] = []
-        body = _json(response)
+        body = json_body(response)
         if isinstance(body, dict) and isinstance(body.get("retryAfter"), int | float):
             said.append(float(body["retryAfter"]))
         with contextlib.suppress(ValueError):  # an HTTP date is left to HttpClient
@@ -124,62 +135,6 @@ class ThoughtIndustriesErrors:
                 "administrator to allow it content imports."
             )
         return KEY_HINT
-
-
-@dataclass(frozen=True)
-class Asset:
-    """An uploaded import file: the path a bulk import names, and when it was stored."""
-
-    path: str
-    created_at: str = ""  # ISO 8601 as the server wrote it; "" when not known
-
-
-@dataclass(frozen=True)
-class BackgroundJob:
-    id: str
-    status: str
-    description: str = ""
-    error_message: str = ""
-    created_at: str = ""
-    type: str = ""
-
-    @property
-    def ended(self) -> bool:
-        return self.status in (COMPLETE, FAILED)
-
-    @classmethod
-    def from_json(cls, value: object) -> BackgroundJob:
-        if not isinstance(value, dict) or not isinstance(value.get("id"), str | int):
-            raise ValueError("a background job without an id")
-        return cls(
-            id=str(value["id"]),
-            status=str(value.get("status") or "").strip().lower(),
-            description=str(value.get("description") or ""),
-            error_message=str(value.get("errorMessage") or ""),
-            created_at=str(value.get("createdAt") or ""),
-            type=str(value.get("type") or ""),
-        )
-
-
-@dataclass(frozen=True)
-class BulkAnswer:
-    """A bulk import's answer. `dry_run` is None when the answer does not say."""
-
-    dry_run: bool | None
-    valid_rows: list[dict[str, Any]]
-    invalid_rows: list[dict[str, Any]]
-    job: BackgroundJob | None
-    warnings: list[str]
-
-
-@dataclass(frozen=True)
-class JobSearch:
-    """What the job list says of an asset: its job, or that it has none (`certain`), or neither
-    (no job list, or too long a list to search)."""
-
-    job: BackgroundJob | None
-    certain: bool
-    offered: bool = True  # False: the site has no job list (404)
 
 
 class ThoughtIndustriesClient:
@@ -229,7 +184,7 @@ class ThoughtIndustriesClient:
     def ping(self) -> bool:
         """Whether the key is good (AuthFailed when it is refused)."""
         response = self._http.request("GET", "/ping", what="the key check", idempotent=True)
-        body = _json(response)
+        body = json_body(response)
         return isinstance(body, dict) and body.get("valid") is True
 
     def upload(self, filename: str, data: bytes, content_type: str) -> Asset:
@@ -252,8 +207,8 @@ class ThoughtIndustriesClient:
                     detail=exc.detail,
                 ) from None
             raise
-        body = _json(response)
-        asset = _first_dict(body, "data", "APIAsset") or (body if isinstance(body, dict) else {})
+        body = json_body(response)
+        asset = first_dict(body, "data", "APIAsset") or (body if isinstance(body, dict) else {})
         path = asset.get("path")
         if not isinstance(path, str) or not path.strip():
             raise Unavailable(
@@ -274,7 +229,7 @@ class ThoughtIndustriesClient:
             "POST", route, what="the sessions", idempotent=False, json=body
         )
         try:
-            return _bulk_answer(_json(response), key)
+            return bulk_answer(json_body(response), key)
         except ValueError as exc:
             raise OutcomeUnknown(
                 "Thought Industries answered the import in a form Rowboat cannot read, so it "
@@ -294,7 +249,7 @@ class ThoughtIndustriesClient:
                 return None
             raise
         return _readable(response, lambda b: BackgroundJob.from_json(
-            _first_dict(b, "data", "APIBackgroundJob")))  # fmt: skip
+            first_dict(b, "data", "APIBackgroundJob")))  # fmt: skip
 
     def find_job(
         self, asset_path: str, *, since: str = "", skip: frozenset[str] = frozenset()
@@ -302,14 +257,14 @@ class ThoughtIndustriesClient:
         """The job importing `asset_path`, from the job list (newest first): the first whose
         description names the asset, other than those in `skip`. With `since` (the asset's
         upload time) the search stops at jobs older than the asset."""
-        oldest = _moment(since)
+        oldest = moment(since)
         for jobs, last in self._job_pages():
             if jobs is None:
                 return JobSearch(job=None, certain=False, offered=False)
             for job in jobs:
-                if job.id not in skip and _names(job.description, asset_path):
+                if job.id not in skip and names_asset(job.description, asset_path):
                     return JobSearch(job=job, certain=True)
-                created = _moment(job.created_at)
+                created = moment(job.created_at)
                 if oldest is not None and created is not None and created < oldest:
                     return JobSearch(job=None, certain=True)
             if last:
@@ -323,7 +278,19 @@ class ThoughtIndustriesClient:
         for jobs, _ in self._job_pages():
             if jobs is None:
                 return None
-            found.extend(j for j in jobs if _names(j.description, asset_path))
+            found.extend(j for j in jobs if names_asset(j.description, asset_path))
+        return found
+
+    def listed_jobs(self, job_ids: set[str]) -> dict[str, BackgroundJob] | None:
+        """Those of `job_ids` the job list shows (as far back as the search goes), so that many
+        jobs are followed with a request or two instead of one each; None without a list."""
+        found: dict[str, BackgroundJob] = {}
+        for jobs, _ in self._job_pages():
+            if jobs is None:
+                return None
+            found.update((j.id, j) for j in jobs if j.id in job_ids)
+            if len(found) == len(job_ids):
+                break
         return found
 
     def _job_pages(self) -> Iterator[tuple[list[BackgroundJob] | None, bool]]:
@@ -354,7 +321,7 @@ class ThoughtIndustriesClient:
             raise
 
         def parse(body: object) -> tuple[list[BackgroundJob], bool]:
-            listing = _first_dict(body, "data", "APIBackgroundJobs")
+            listing = first_dict(body, "data", "APIBackgroundJobs")
             jobs = listing.get("backgroundJobs")
             if not isinstance(jobs, list):
                 raise ValueError("no backgroundJobs list")
@@ -436,26 +403,10 @@ def check_connection(
         )
 
 
-def _json(response: httpx.Response) -> object:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _first_dict(value: object, *keys: str) -> dict[str, Any]:
-    """value[keys[0]][keys[1]]…, or {} when any step is missing or not an object."""
-    for key in keys:
-        if not isinstance(value, dict):
-            return {}
-        value = value.get(key)
-    return value if isinstance(value, dict) else {}
-
-
 def _readable(response: httpx.Response, parse: Callable[[object], _T]) -> _T:
     """A read's answer parsed, or Unavailable when it is not in the shape the vendor documents."""
     try:
-        return parse(_json(response))
+        return parse(json_body(response))
     except ValueError as exc:
         raise Unavailable(
             "Thought Industries answered in a form Rowboat cannot read.",
@@ -463,45 +414,3 @@ def _readable(response: httpx.Response, parse: Callable[[object], _T]) -> _T:
             detail=f"{response.request.method} {response.request.url.path}: {exc}: "
             f"{response.text[:500]}",
         ) from None
-
-
-def _bulk_answer(body: object, key: str) -> BulkAnswer:
-    data = _first_dict(body, "data")
-    answer = data.get(key)
-    if not isinstance(answer, dict) and len(data) == 1:
-        answer = next(iter(data.values()))  # the course-group siblings name it differently
-    if not isinstance(answer, dict):
-        raise ValueError(f"no data.{key} in the answer")
-    valid, invalid = answer.get("validRows") or [], answer.get("invalidRows") or []
-    if not isinstance(valid, list) or not isinstance(invalid, list):
-        raise ValueError("validRows or invalidRows is not a list")
-    job = answer.get("backgroundJob")
-    dry_run = answer.get("dryRun")
-    warnings = answer.get("warnings") or []
-    return BulkAnswer(
-        dry_run=dry_run if isinstance(dry_run, bool) else None,
-        valid_rows=[r if isinstance(r, dict) else {} for r in valid],
-        invalid_rows=[r if isinstance(r, dict) else {} for r in invalid],
-        job=None if job is None else BackgroundJob.from_json(job),
-        warnings=[str(w) for w in warnings] if isinstance(warnings, list) else [],
-    )
-
-
-def _names(description: str, asset_path: str) -> bool:
-    """Whether a job's description names the asset path (not merely a longer path)."""
-    at = description.find(asset_path)
-    while at >= 0:
-        after = description[at + len(asset_path) : at + len(asset_path) + 1]
-        if not after or not (after.isalnum() or after in "._/-"):
-            return True
-        at = description.find(asset_path, at + 1)
-    return False
-
-
-def _moment(text: str) -> dt.datetime | None:
-    """An ISO 8601 time stamp as an aware datetime (UTC when it has no offset)."""
-    try:
-        moment = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
