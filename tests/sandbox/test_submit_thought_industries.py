@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from rowboat.core.submit.model import RowOutcome
     from rowboat.core.submit.runner import Submission
     from rowboat.core.submit.thought_industries import ThoughtIndustriesCarrier
-    from rowboat.core.targets.schema import Endpoint
     from rowboat.sandbox.context import ManualClock
     from rowboat.sandbox.server import SandboxServer
 
@@ -184,7 +183,9 @@ def test_a_spreadsheet_becomes_exactly_its_valid_rows_as_sessions(
     for i in range(6):
         start, end = ("2026-05-04 14:00", "2026-05-04 09:00") if i == 3 else (
             "2026-05-04 09:00", "2026-05-04 10:30")  # fmt: skip
-        line = f"Day {i},{start},{end},Europe/Berlin,Room {i},Anna Müller; Ben Ode,safety-201,{i + 5}"
+        line = (
+            f"Day {i},{start},{end},Europe/Berlin,Room {i},Anna Müller; Ben Ode,safety-201,{i + 5}"
+        )
         lines.append(line + (f",https://meet.example.com/d{i}" if webinar else ""))
     source = tmp_path / "sessions.csv"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
