@@ -255,7 +255,11 @@ def test_a_dry_run_checks_every_row_and_stores_nothing(
     records[1]["endDate"] = "2026-04-01T08:00:00"  # before its start
     options = SubmitOptions(dry_run=True)
     plan = plan_of(carrier, records, options)
-    assert "A dry run: Thought Industries checks every row and imports nothing." in plan.summary
+    assert plan.in_words() == (
+        "1 import file of up to 3 sessions (3 rows), each uploaded and then imported: about 4 "
+        "requests, within Thought Industries' limit of 140 a minute. This is a dry run: the "
+        "target checks the rows and keeps nothing."
+    )
 
     done = run(plan, journal, carrier, clock)
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rowboat.core.clients.thought_industries import (
@@ -42,6 +41,7 @@ from rowboat.core.submit.model import (
 )
 from rowboat.core.submit.thought_industries_rows import (
     BatchMemo,
+    SentAsset,
     acknowledgement,
     asset_columns,
     job_outcomes,
@@ -170,13 +170,12 @@ class ThoughtIndustriesCarrier:
                 f"{STANDARD_PER_MINUTE} a minute ({ENTERPRISE_PER_MINUTE} on Enterprise plans), "
                 f"so about {minutes} min"
             )
-        if options.dry_run:
-            then = "A dry run: Thought Industries checks every row and imports nothing."
-        else:
-            then = (
-                "Thought Industries then imports each file in the background, and Rowboat "
-                "follows each job to its end."
-            )
+        if options.dry_run:  # the plan itself says what a dry run is
+            return f"{how}: {pace}."
+        then = (
+            "Thought Industries then imports each file in the background, and Rowboat follows "
+            "each job to its end."
+        )
         return f"{how}: {pace}. {then}"
 
     # Send
@@ -271,7 +270,7 @@ class ThoughtIndustriesCarrier:
 
     # Helpers
 
-    def _asset(self, run: Run, batch: Batch) -> _Sent:
+    def _asset(self, run: Run, batch: Batch) -> SentAsset:
         """The batch's uploaded file, remembered before its path is posted: uploaded now, or
         given by the user (with the jobs that already named it, so that resolve can tell them
         from the one this import starts)."""
@@ -281,18 +280,18 @@ class ThoughtIndustriesCarrier:
         given = _asset_path(run.options)
         if given:
             earlier = self.client.jobs_naming(given)
-            sent = _Sent(given, "", tuple(j.id for j in earlier or ()), earlier is not None)
+            sent = SentAsset(given, "", tuple(j.id for j in earlier or ()), earlier is not None)
         else:
             name = re.sub(r"[^A-Za-z0-9_-]+", "-", run.import_id).strip("-") or "import"
             filename = f"rowboat-{name}-{batch.seq:04d}.csv"
             asset = self.client.upload(filename, batch.payload, batch.content_type)
-            sent = _Sent(asset.path, asset.created_at)
+            sent = SentAsset(asset.path, asset.created_at)
         run.remember(_asset_key(batch), sent.dumps())
         return sent
 
-    def _recalled_asset(self, run: Run, batch: Batch) -> _Sent | None:
+    def _recalled_asset(self, run: Run, batch: Batch) -> SentAsset | None:
         known = run.recall(_asset_key(batch))
-        return None if known is None else _Sent.loads(known)
+        return None if known is None else SentAsset.loads(known)
 
     def _memo(self, run: Run, batch: Batch, answer: BulkAnswer) -> BatchMemo:
         for warning in answer.warnings:
@@ -368,27 +367,6 @@ class ThoughtIndustriesCarrier:
 
 
 _RUNNING = frozenset({QUEUED, PROCESSING, "running"})
-
-
-@dataclass(frozen=True)
-class _Sent:
-    """The asset a batch's bulk import names, as remembered before it is posted."""
-
-    path: str
-    created_at: str = ""  # when it was uploaded: older jobs cannot be its import
-    earlier: tuple[str, ...] = ()  # jobs that named a user's asset before this import
-    listed: bool = True  # False: the site has no job list to resolve a lost answer with
-
-    def dumps(self) -> str:
-        return json.dumps(
-            {"path": self.path, "created_at": self.created_at, "earlier": list(self.earlier),
-             "listed": self.listed}
-        )  # fmt: skip
-
-    @classmethod
-    def loads(cls, text: str) -> _Sent:
-        data = json.loads(text)
-        return cls(data["path"], data["created_at"], tuple(data["earlier"]), data["listed"])
 
 
 def _asset_path(options: SubmitOptions) -> str:

@@ -1,9 +1,9 @@
-"""Thought Industries' import files: typed records written as CSV, and answers read back onto rows.
+"""Thought Industries' import files: typed records written as CSV, answers read back onto rows.
 
-An import file holds one header line and one line per row, so the file's row n (the header being
-row 1, as the sandbox numbers `rowNumber`) is the batch's row n - 2. `BatchMemo` is what Rowboat
-remembers of a batch's answer (Run.remember), so a resume or the job's end can still name each
-row's outcome.
+An import file holds a header row and one row per record, so the file's row n (the header being
+row 1, as the sandbox numbers `rowNumber`) is the batch's row n - 2. `SentAsset` and `BatchMemo`
+are what Rowboat remembers of a batch (Run.remember): the asset before it is posted, the answer
+once it came, so that a resume or the job's end can still name each row's outcome.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ __all__ = [
     "FIRST_DATA_ROW",
     "BatchMemo",
     "RowReading",
+    "SentAsset",
     "acknowledgement",
     "asset_columns",
     "expand_rows",
@@ -232,6 +233,27 @@ class BatchMemo:
             unreported=tuple(expand_rows(data["unreported"])),
             count=data["count"],
         )
+
+
+@dataclass(frozen=True)
+class SentAsset:
+    """The asset a batch's bulk import names, as remembered before it is posted."""
+
+    path: str
+    created_at: str = ""  # when it was uploaded: older jobs cannot be its import
+    earlier: tuple[str, ...] = ()  # jobs that named a user's asset before this import
+    listed: bool = True  # False: the site has no job list to resolve a lost answer with
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {"path": self.path, "created_at": self.created_at, "earlier": list(self.earlier),
+             "listed": self.listed}
+        )  # fmt: skip
+
+    @classmethod
+    def loads(cls, text: str) -> SentAsset:
+        data = json.loads(text)
+        return cls(data["path"], data["created_at"], tuple(data["earlier"]), data["listed"])
 
 
 def acknowledgement(batch: Batch, memo: BatchMemo, asset_path: str) -> Ack:
