@@ -347,11 +347,27 @@ def test_jobs_named_before_the_import_are_skipped(time: FakeTime) -> None:
     assert (found.job, found.certain) == (None, True)
 
 
+def test_running_jobs_are_read_from_the_first_pages_of_the_job_list(time: FakeTime) -> None:
+    handle, seen = answers(
+        job_page([job("j9", "imports/x/s.csv", ""), {**job("j7", "imports/y/s.csv", ""),
+                  "status": "complete"}], more=True),
+        job_page([job("other", "imports/z/s.csv", "")], more=True),
+    )  # fmt: skip
+    with client_for(handle, time) as client:
+        found = client.listed_jobs({"j7", "j9"})
+        assert found is not None
+        assert {k: j.status for k, j in found.items()} == {"j7": "complete", "j9": "queued"}
+        assert len(seen) == 1  # both were on the first page
+        assert client.listed_jobs({"j1"}) == {}  # not among the newest: read one by one
+    assert len(seen) == 3  # two pages at most
+
+
 def test_a_site_without_a_job_list_says_so(time: FakeTime) -> None:
     handle, _ = answers(httpx.Response(404, json={"error": "not_found"}))
     with client_for(handle, time) as client:
         found = client.find_job("imports/b/s.csv")
         assert client.jobs_naming("imports/b/s.csv") is None
+        assert client.listed_jobs({"j1", "j2"}) is None
     assert (found.job, found.certain, found.offered) == (None, False, False)
 
 

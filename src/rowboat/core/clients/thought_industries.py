@@ -281,11 +281,12 @@ class ThoughtIndustriesClient:
             found.extend(j for j in jobs if names_asset(j.description, asset_path))
         return found
 
-    def listed_jobs(self, job_ids: set[str]) -> dict[str, BackgroundJob] | None:
-        """Those of `job_ids` the job list shows (as far back as the search goes), so that many
-        jobs are followed with a request or two instead of one each; None without a list."""
+    def listed_jobs(self, job_ids: set[str], pages: int = 2) -> dict[str, BackgroundJob] | None:
+        """Those of `job_ids` on the first `pages` of the job list (an import's jobs are among
+        the newest), so that many jobs are followed with a request or two instead of one each;
+        None when the site has no job list."""
         found: dict[str, BackgroundJob] = {}
-        for jobs, _ in self._job_pages():
+        for jobs, _ in self._job_pages(pages):
             if jobs is None:
                 return None
             found.update((j.id, j) for j in jobs if j.id in job_ids)
@@ -293,10 +294,12 @@ class ThoughtIndustriesClient:
                 break
         return found
 
-    def _job_pages(self) -> Iterator[tuple[list[BackgroundJob] | None, bool]]:
-        """(jobs, is the last page) for each page of the job list, newest first, up to a
-        bound; (None, True) once when the site has no job list."""
-        for page in range(1, _JOB_PAGES + 1):
+    def _job_pages(
+        self, pages: int = _JOB_PAGES
+    ) -> Iterator[tuple[list[BackgroundJob] | None, bool]]:
+        """(jobs, is the last page) for each page of the job list, newest first, up to `pages`
+        pages; (None, True) once when the site has no job list."""
+        for page in range(1, pages + 1):
             listed = self._jobs_page(page)
             if listed is None:
                 yield None, True
