@@ -115,6 +115,7 @@ class EloquaCarrier:
         self._definition = ""
         self._generation = 1
         self._posts: list[tuple[int, str]] = []  # (batch seq, "maybe" | "staged" | "none")
+        self.max_posts_per_sync = MAX_POSTS_PER_SYNC
 
     # -- the plan --------------------------------------------------------------------------
 
@@ -193,9 +194,9 @@ class EloquaCarrier:
             self._restage(run, "Rowboat was stopped while staging the rows again.")
 
     def send(self, run: Run, batch: Batch) -> Ack:
-        if len([s for _, s in self._posts if s != "none"]) >= MAX_POSTS_PER_SYNC:
+        if len([s for _, s in self._posts if s != "none"]) >= self.max_posts_per_sync:
             # Re-sends used up the sync's posts: start the staging over, one post a batch.
-            self._restage(run, f"Eloqua takes at most {MAX_POSTS_PER_SYNC} requests per sync.")
+            self._restage(run, f"Eloqua takes at most {self.max_posts_per_sync} requests a sync.")
         self._post(run, batch)
         return Ack(remote={"definition": self._definition})
 
@@ -361,6 +362,12 @@ class EloquaCarrier:
     def _post(self, run: Run, batch: Batch) -> None:
         """One data post, journaled before ("maybe") and after ("staged"/"none")."""
         with self._lock:
+            if len([s for _, s in self._posts if s != "none"]) >= self.max_posts_per_sync:
+                raise TargetError(
+                    f"Eloqua takes at most {self.max_posts_per_sync} requests in one sync, and "
+                    "this import needs more after the answers that were lost.",
+                    hint="Resume the import: Rowboat stages the rows again from the start.",
+                )
             key = f"post.{self._generation}.{len(self._posts) + 1}"
             if not self._posts:
                 run.remember(f"staged_since.{self._generation}", repr(self._clock()))
