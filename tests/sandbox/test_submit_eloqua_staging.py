@@ -5,162 +5,158 @@ Rowboat hearing of it: still every row once, and no secret in what Rowboat keeps
 from __future__ import annotations
 
 import base64
-import json
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 
-from rowboat.core.submit.model import BatchState, SubmitOptions
+from rowboat.core.submit.journal import Journal
+from rowboat.core.submit.model import ImportState, Outcome
 from rowboat.sandbox.eloqua import PASSWORD, USER
 from tests.sandbox.test_submit_eloqua_support import (
     BULK,
     IMPATIENT,
-    MemoryRun,
-    carrier,
-    created,
+    Crash,
+    Harness,
     people,
-    send_all,
-    stored,
-    track,
+    rows_with,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
+    from pathlib import Path
 
-    from rowboat.core.submit.eloqua import EloquaCarrier
+    from rowboat.core.submit.model import Ack, Batch, Run
     from rowboat.sandbox.context import ManualClock
     from rowboat.sandbox.server import SandboxServer
 
 ROWS = list(range(2, 8))
-
-
-@pytest.fixture
-def make(sandbox: SandboxServer) -> Iterator[Callable[..., EloquaCarrier]]:
-    made: list[EloquaCarrier] = []
-
-    def opened(**options: Any) -> EloquaCarrier:
-        made.append(carrier(sandbox, rows_per_post=2, **options))
-        return made[-1]
-
-    yield opened
-    for each in made:
-        each.close()
-
-
-def _http(sandbox: SandboxServer) -> httpx.Client:
-    return httpx.Client(base_url=sandbox.base_url("eloqua"), auth=(USER, PASSWORD), timeout=10)
-
-
-def _planned(the_carrier: EloquaCarrier, import_id: str) -> MemoryRun:
-    options = SubmitOptions(event="12")
-    run = MemoryRun(import_id, options)
-    run.plan(the_carrier.batches(people(len(ROWS)), ROWS, options))
-    return run
-
-
-def _emails(sandbox: SandboxServer) -> list[str]:
-    return sorted(r["Email_Address"] for r in stored(sandbox))
-
-
 EXPECTED = sorted(f"person{i}@example.com" for i in range(len(ROWS)))
 
 
+@pytest.fixture
+def harness(sandbox: SandboxServer, clock: ManualClock, tmp_path: Path) -> Iterator[Harness]:
+    with Journal(tmp_path / "rowboat.db") as journal:
+        made = Harness(sandbox, clock, journal)
+        yield made
+        made.close()
+
+
+def _emails(harness: Harness) -> list[str]:
+    return sorted(r["Email_Address"] for r in harness.stored())
+
+
+def _crash_at_batch(carrier: Any, seq: int) -> None:
+    """The carrier crashes as it is about to send batch `seq`."""
+    sending = carrier.send
+
+    def send(run: Run, batch: Batch) -> Ack:
+        if batch.seq == seq:
+            raise Crash
+        ack: Ack = sending(run, batch)
+        return ack
+
+    carrier.send = send
+
+
 def test_a_definition_gone_before_the_sync_is_made_again_with_every_row_staged_anew(
-    sandbox: SandboxServer, clock: ManualClock, make: Callable[..., EloquaCarrier]
+    harness: Harness,
 ) -> None:
-    first = make()
-    run = _planned(first, "imp-gone")
-    send_all(first, run, stop_after=2)
-    old = run.memory["definition"]
-    with _http(sandbox) as http:  # as autoDeleteDuration would, while Rowboat was closed
-        assert http.delete(BULK + old).status_code == 204
-    resumed = make()
-    send_all(resumed, run)
-    outcomes = track(resumed, run, clock)
-    assert run.memory["definition"] != old
-    assert run.memory["generation"] == "2"
-    assert _emails(sandbox) == EXPECTED
-    assert created(outcomes) == set(ROWS)
+    first = harness.carrier(rows_per_post=2)
+    _crash_at_batch(first, 3)
+    import_id = harness.start(first, people(len(ROWS)), ROWS)
+    old = harness.memory(import_id, "definition")
+    with harness.http() as http:  # as autoDeleteDuration would, while Rowboat was closed
+        assert http.delete(f"{BULK}{old}").status_code == 204
+    done = harness.resume(harness.carrier(rows_per_post=2), import_id)
+    assert done.state is ImportState.FINISHED
+    assert harness.memory(import_id, "definition") != old
+    assert harness.memory(import_id, "generation") == "2"
+    assert _emails(harness) == EXPECTED
+    assert rows_with(harness.outcomes(import_id), Outcome.CREATED) == set(ROWS)
 
 
-def test_staged_data_near_its_retention_is_staged_again_before_the_sync(
-    sandbox: SandboxServer, clock: ManualClock, make: Callable[..., EloquaCarrier]
-) -> None:
-    the_carrier = make()
-    run = _planned(the_carrier, "imp-old")
-    send_all(the_carrier, run)
-    later = float(run.memory["staged_since.1"]) + 6.5 * 86_400
-    the_carrier._clock = lambda: later  # Rowboat resumed six and a half days later
-    outcomes = track(the_carrier, run, clock)
-    assert run.memory["sync.generation"] == "2"
-    assert [run.memory[f"post.2.{n}"] for n in (1, 2, 3)] == ["1 staged", "2 staged", "3 staged"]
-    assert _emails(sandbox) == EXPECTED  # the first staging was emptied, not synced twice
-    assert created(outcomes) == set(ROWS)
+def test_staged_data_near_its_retention_is_staged_again_before_the_sync(harness: Harness) -> None:
+    now = [1_800_000_000.0]
+    carrier = harness.carrier(rows_per_post=2, clock=lambda: now[0])
+    finishing = carrier.finish
+
+    def finish_a_week_later(run: Run) -> None:
+        now[0] += 6.5 * 86_400  # Rowboat was closed with everything staged, then resumed
+        finishing(run)
+
+    carrier.finish = finish_a_week_later  # type: ignore[method-assign]
+    done = harness.submit(carrier, people(len(ROWS)), ROWS)
+    assert harness.memory(done.import_id, "sync.generation") == "2"
+    log = [harness.memory(done.import_id, f"post.2.{n}") for n in (1, 2, 3)]
+    assert log == ["1 staged", "2 staged", "3 staged"]
+    assert _emails(harness) == EXPECTED  # the first staging was emptied, not synced twice
+    assert rows_with(harness.outcomes(done.import_id), Outcome.CREATED) == set(ROWS)
 
 
-def test_re_sends_that_use_up_a_syncs_posts_start_the_staging_over(
-    sandbox: SandboxServer, clock: ManualClock, make: Callable[..., EloquaCarrier]
-) -> None:
-    the_carrier = make()
-    the_carrier.max_posts_per_sync = 3
-    run = _planned(the_carrier, "imp-full")
-    # id, fields, definition, post 1, post 2 (dropped): its re-send is the third post.
-    sandbox.faults.script("eloqua", "none", "none", "none", "none", "drop")
-    send_all(the_carrier, run)
-    outcomes = track(the_carrier, run, clock)
-    assert run.memory["generation"] == "2"
-    assert sorted(v for k, v in run.memory.items() if k.startswith("post.2.")) == [
-        "1 staged", "2 staged", "3 staged",
-    ]  # fmt: skip
-    assert _emails(sandbox) == EXPECTED
-    assert created(outcomes) == set(ROWS)
+def test_re_sends_that_use_up_a_syncs_posts_start_the_staging_over(harness: Harness) -> None:
+    carrier = harness.carrier(rows_per_post=2)
+    carrier.staging.max_posts = 3
+    # Planning reads id and fields; the run asks id, makes the definition, posts batch 1 and
+    # loses the answer of batch 2: its re-send would be a fourth post.
+    harness.sandbox.faults.script("eloqua", "none", "none", "none", "none", "none", "drop")
+    done = harness.submit(carrier, people(len(ROWS)), ROWS)
+    assert done.state is ImportState.FINISHED, done.error
+    assert harness.memory(done.import_id, "generation") == "2"
+    log = sorted(str(harness.memory(done.import_id, f"post.2.{n}")) for n in (1, 2, 3))
+    assert log == ["1 staged", "2 staged", "3 staged"]
+    assert _emails(harness) == EXPECTED
+    assert rows_with(harness.outcomes(done.import_id), Outcome.CREATED) == set(ROWS)
 
 
 def test_a_sync_requested_before_a_crash_is_found_instead_of_started_again(
-    sandbox: SandboxServer, clock: ManualClock, make: Callable[..., EloquaCarrier]
+    harness: Harness,
 ) -> None:
-    first = make()
-    run = _planned(first, "imp-syncrash")
-    send_all(first, run)
-    run.remember("sync.requested", "1")  # journaled, then the request went out, then the crash
-    with _http(sandbox) as http:
-        started = http.post(f"{BULK}/syncs", json={"syncedInstanceUri": run.memory["definition"]})
-    resumed = make()
-    resumed.prepare(run)
-    outcomes = track(resumed, run, clock)
-    assert run.memory["sync"] == started.json()["uri"]
-    with _http(sandbox) as http:
-        assert http.get(f"{BULK}/syncs").json()["totalResults"] == 1
-    assert created(outcomes) == set(ROWS)
+    first = harness.carrier()
+    starting = first._client.create_sync
+
+    def crash_after_starting(uri: str) -> dict[str, Any]:
+        starting(uri)  # the sync starts; Rowboat dies before it hears the answer
+        raise Crash
+
+    first._client.create_sync = crash_after_starting  # type: ignore[method-assign]
+    import_id = harness.start(first, people(len(ROWS)), ROWS)
+    assert harness.memory(import_id, "sync") is None
+    done = harness.resume(harness.carrier(), import_id)
+    assert done.state is ImportState.FINISHED
+    with harness.http() as http:
+        syncs = http.get(f"{BULK}/syncs").json()["items"]
+    assert [s["uri"] for s in syncs] == [harness.memory(import_id, "sync")]
+    assert rows_with(harness.outcomes(import_id), Outcome.CREATED) == set(ROWS)
 
 
 def test_a_409_at_the_sync_start_means_a_sync_of_the_definition_runs_and_is_followed(
-    sandbox: SandboxServer, clock: ManualClock, make: Callable[..., EloquaCarrier]
+    harness: Harness,
 ) -> None:
-    the_carrier = make()
-    run = _planned(the_carrier, "imp-409")
-    send_all(the_carrier, run)
-    with _http(sandbox) as http:  # a sync Rowboat did not ask for (another tool, a colleague)
-        other = http.post(f"{BULK}/syncs", json={"syncedInstanceUri": run.memory["definition"]})
-    outcomes = track(the_carrier, run, clock)
-    assert run.memory["sync"] == other.json()["uri"]
-    assert created(outcomes) == set(ROWS)
+    carrier = harness.carrier()
+    finishing = carrier.finish
+    other: list[str] = []
+
+    def someone_syncs_first(run: Run) -> None:
+        with harness.http() as http:  # a sync Rowboat did not ask for (another tool, a colleague)
+            uri = run.recall("definition")
+            other.append(http.post(f"{BULK}/syncs", json={"syncedInstanceUri": uri}).json()["uri"])
+        finishing(run)
+
+    carrier.finish = someone_syncs_first  # type: ignore[method-assign]
+    done = harness.submit(carrier, people(len(ROWS)), ROWS)
+    assert harness.memory(done.import_id, "sync") == other[0]
+    assert rows_with(harness.outcomes(done.import_id), Outcome.CREATED) == set(ROWS)
 
 
-def test_no_secret_is_kept_in_the_journal_or_the_carriers_memory(
-    sandbox: SandboxServer, clock: ManualClock, make: Callable[..., EloquaCarrier]
-) -> None:
-    the_carrier = make(policy=IMPATIENT)
-    run = _planned(the_carrier, "imp-secret")
-    sandbox.faults.configure("eloqua", slow_seconds=0.6)
-    sandbox.faults.script("eloqua", "none", "none", "none", "drop", "none", "slow")
-    send_all(the_carrier, run)
-    track(the_carrier, run, clock)
-    assert all(b.state is BatchState.ACKNOWLEDGED for b in run.journal)
-    kept = json.dumps(run.memory) + "".join(
-        b.payload.decode() + b.message + json.dumps(b.remote) for b in run.journal
-    )
-    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-    assert PASSWORD not in kept
-    assert token not in kept
+def test_no_secret_is_kept_in_the_journal(harness: Harness, tmp_path: Path) -> None:
+    harness.sandbox.faults.configure("eloqua", slow_seconds=0.6)
+    harness.sandbox.faults.script("eloqua", "none", "none", "none", "none", "drop", "none", "slow")
+    carrier = harness.carrier(rows_per_post=2, policy=IMPATIENT)
+    done = harness.submit(carrier, people(len(ROWS)), ROWS)
+    assert done.state is ImportState.FINISHED
+    token = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode().encode()
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            kept = path.read_bytes()
+            assert PASSWORD.encode() not in kept, path
+            assert token not in kept, path

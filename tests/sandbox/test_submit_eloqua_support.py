@@ -1,9 +1,9 @@
-"""Helpers of the Eloqua submission tests (no tests here): an in-memory Run that plays the
-journal, a driver that plays the runner's part, and the sandbox's stored registrants."""
+"""Helpers of the Eloqua submission tests (no tests here): carriers to the sandbox, imports run
+through the real runner and journal with the tracker's waits moving the sandbox clock, and the
+registrants the sandbox really stored."""
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -12,17 +12,12 @@ import httpx
 
 from rowboat.core.clients._http import RetryPolicy
 from rowboat.core.connections.model import sandbox_connection, sandbox_secrets
-from rowboat.core.errors import OutcomeUnknown, Rejected
+from rowboat.core.jobs.tracker import TrackPolicy
 from rowboat.core.progress import NULL_REPORTER
 from rowboat.core.submit.eloqua import EloquaCarrier
-from rowboat.core.submit.model import (
-    NOT_SENT,
-    Batch,
-    BatchState,
-    Outcome,
-    RowOutcome,
-    SubmitOptions,
-)
+from rowboat.core.submit.model import Outcome, SubmitOptions
+from rowboat.core.submit.plan import Plan
+from rowboat.core.submit.runner import RunSettings, Submission, resume, submit
 from rowboat.core.targets.registry import get_endpoint
 from rowboat.sandbox.eloqua import PASSWORD, USER
 
@@ -30,7 +25,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from rowboat.core.progress import Reporter
-    from rowboat.core.submit.model import BatchSpec
+    from rowboat.core.submit.journal import Journal
+    from rowboat.core.submit.model import RowOutcome
     from rowboat.core.targets.schema import Endpoint
     from rowboat.sandbox.context import ManualClock
     from rowboat.sandbox.server import SandboxServer
@@ -40,138 +36,139 @@ FAST = RetryPolicy(attempts=8, base_delay=0.001, max_delay=0.01, timeout=5.0)
 IMPATIENT = RetryPolicy(attempts=8, base_delay=0.001, max_delay=0.01, timeout=0.5)
 
 
+def no_sleep(seconds: float, report: Reporter) -> None:
+    return None
+
+
+class Crash(BaseException):
+    """What a kill -9 leaves behind: the run stops where it is, the journal as it was."""
+
+
 @dataclass
-class MemoryRun:
-    """A Run whose journal is a list and whose memory is a dict: both survive a "crash" (a
-    new carrier given the same MemoryRun), as the SQLite journal does."""
+class Harness:
+    """One sandbox, its clock and a journal: imports go through `rowboat.core.submit.runner`."""
 
-    import_id: str
-    options: SubmitOptions
-    report: Reporter = NULL_REPORTER
-    memory: dict[str, str] = field(default_factory=dict)
-    journal: list[Batch] = field(default_factory=list)
+    sandbox: SandboxServer
+    clock: ManualClock
+    journal: Journal
+    opened: list[EloquaCarrier] = field(default_factory=list)
 
-    def recall(self, key: str) -> str | None:
-        return self.memory.get(key)
+    def carrier(
+        self,
+        *,
+        endpoint: Endpoint | None = None,
+        rows_per_post: int | None = None,
+        policy: RetryPolicy = FAST,
+        sleep: Callable[[float, Reporter], None] = no_sleep,
+        kind: type[EloquaCarrier] = EloquaCarrier,
+        **extra: Any,
+    ) -> EloquaCarrier:
+        """A carrier to the sandbox's Eloqua, with short retries that never really sleep."""
+        endpoint = endpoint or get_endpoint("eloqua.event-registrants")
+        if rows_per_post is not None:
+            endpoint = endpoint.model_copy(update={"batch_size": rows_per_post})
+        made = kind(
+            endpoint,
+            sandbox_connection("eloqua", self.sandbox.url),
+            sandbox_secrets("eloqua"),
+            NULL_REPORTER,
+            policy,
+            sleep=sleep,
+            **extra,
+        )
+        self.opened.append(made)
+        return made
 
-    def remember(self, key: str, value: str) -> None:
-        self.memory[key] = value
+    def settings(self) -> RunSettings:
+        """The tracker's waits move the sandbox clock, so a sync ends without anyone sleeping."""
+        return RunSettings(
+            track=TrackPolicy(first_delay=1.0, factor=1.5, max_delay=15.0),
+            sleep=lambda seconds, report: self.clock.advance(seconds),
+        )
 
-    def batches(self) -> Sequence[Batch]:
-        return tuple(self.journal)
+    def plan(
+        self,
+        carrier: EloquaCarrier,
+        records: list[dict[str, object]],
+        rows: Sequence[int],
+        options: SubmitOptions,
+    ) -> Plan:
+        batches = carrier.batches(records, rows, options)
+        return Plan(
+            endpoint=carrier.endpoint, connection="Sandbox", options=options,
+            batches=tuple(batches), records=dict(zip(rows, records, strict=True)), not_sent=(),
+            total_rows=len(rows), summary=carrier.describe(batches, options), blockers=(),
+            file_name="registrants.xlsx", file_fingerprint="0" * 16, sheet=None,
+        )  # fmt: skip
 
-    def plan(self, specs: Sequence[BatchSpec]) -> None:
-        self.journal = [
-            Batch(s.rows, s.payload, s.content_type, s.label, seq=i)
-            for i, s in enumerate(specs, start=1)
-        ]
+    def submit(
+        self,
+        carrier: EloquaCarrier,
+        records: list[dict[str, object]],
+        rows: Sequence[int],
+        *,
+        event: str = "12",
+        **options: Any,
+    ) -> Submission:
+        plan = self.plan(carrier, records, rows, SubmitOptions(event=event, **options))
+        return submit(plan, self.journal, carrier, settings=self.settings())
 
-    def mark(self, batch: Batch, state: BatchState, **changes: Any) -> Batch:
-        updated = dataclasses.replace(batch, state=state, **changes)
-        self.journal[batch.seq - 1] = updated
-        return updated
-
-
-def carrier(
-    sandbox: SandboxServer,
-    *,
-    endpoint: Endpoint | None = None,
-    rows_per_post: int | None = None,
-    policy: RetryPolicy = FAST,
-    sleep: Callable[[float, Reporter], None] | None = None,
-) -> EloquaCarrier:
-    """A carrier to the sandbox's Eloqua, with short retries that never really sleep."""
-    endpoint = endpoint or get_endpoint("eloqua.event-registrants")
-    if rows_per_post is not None:
-        endpoint = endpoint.model_copy(update={"batch_size": rows_per_post})
-    return EloquaCarrier(
-        endpoint,
-        sandbox_connection("eloqua", sandbox.url),
-        sandbox_secrets("eloqua"),
-        NULL_REPORTER,
-        policy,
-        sleep=sleep or (lambda seconds, report: None),
-    )
-
-
-def send_all(the_carrier: EloquaCarrier, run: MemoryRun, *, stop_after: int | None = None) -> None:
-    """What the runner does with the batches: journal, send, resolve what is unknown.
-    `stop_after` sends that many batches, then stops as a crash would (state left as is)."""
-    the_carrier.prepare(run)
-    sent = 0
-    for batch in list(run.journal):
-        if batch.state in (BatchState.ACKNOWLEDGED, BatchState.FAILED, BatchState.UNKNOWN):
-            continue
-        if stop_after is not None and sent >= stop_after:
-            return
-        sent += 1
-        current = run.mark(batch, BatchState.SENDING, attempts=batch.attempts + 1)
-        if batch.state is BatchState.SENDING:  # found unsettled at the start of this run
-            resolution = the_carrier.resolve(run, current)
+    def start(
+        self, carrier: EloquaCarrier, records: list[dict[str, object]], rows: Sequence[int]
+    ) -> str:
+        """Submit until the carrier crashes (raises Crash); the import's id."""
+        created: list[str] = []
+        plan = self.plan(carrier, records, rows, SubmitOptions(event="12"))
+        try:
+            submit(plan, self.journal, carrier, settings=self.settings(), on_created=created.append)
+        except Crash:
+            pass
         else:
-            try:
-                resolution = the_carrier.send(run, current)
-            except OutcomeUnknown:
-                resolution = the_carrier.resolve(run, current)
-            except Rejected as exc:
-                run.mark(current, BatchState.FAILED, message=exc.message)
-                continue
-        if resolution is None:
-            run.mark(current, BatchState.UNKNOWN)
-        elif resolution is NOT_SENT:
-            raise AssertionError("the Eloqua carrier always re-sends instead")
-        else:
-            run.mark(current, BatchState.ACKNOWLEDGED)
+            raise AssertionError("the carrier was meant to crash")
+        return created[0]
 
+    def resume(self, carrier: EloquaCarrier, import_id: str) -> Submission:
+        return resume(import_id, self.journal, carrier, settings=self.settings())
 
-def track(the_carrier: EloquaCarrier, run: MemoryRun, clock: ManualClock) -> list[RowOutcome]:
-    """finish, poll to the end (moving the sandbox clock instead of sleeping), outcomes."""
-    the_carrier.finish(run)
-    for _ in range(1000):
-        if the_carrier.poll(run).finished:
-            return the_carrier.outcomes(run)
-        clock.advance(5)
-    raise AssertionError("the sync never ended")
+    def outcomes(self, import_id: str) -> dict[int, RowOutcome]:
+        return by_row(list(self.journal.outcomes(import_id)))
 
+    def memory(self, import_id: str, key: str) -> str | None:
+        return self.journal.recall(import_id, key)
 
-def submit(
-    the_carrier: EloquaCarrier,
-    records: list[dict[str, object]],
-    rows: list[int],
-    clock: ManualClock,
-    *,
-    event: str = "12",
-    import_id: str = "imp-1",
-) -> tuple[MemoryRun, list[RowOutcome]]:
-    options = SubmitOptions(event=event)
-    run = MemoryRun(import_id, options)
-    run.plan(the_carrier.batches(records, rows, options))
-    send_all(the_carrier, run)
-    return run, track(the_carrier, run, clock)
+    def http(self) -> httpx.Client:
+        return httpx.Client(
+            base_url=self.sandbox.base_url("eloqua"), auth=(USER, PASSWORD), timeout=30
+        )
 
+    def stored(self, event: int = 12) -> list[dict[str, str]]:
+        """The registrants the sandbox really stored (its sandbox-only list), every page."""
+        found: list[dict[str, str]] = []
+        with self.http() as http:
+            offset = 0
+            while True:
+                page = http.get(
+                    f"{BULK}/_sandbox/events/{event}/registrants",
+                    params={"limit": 1000, "offset": offset},
+                ).json()
+                found += [item["fields"] for item in page["items"]]
+                offset += page["count"]
+                if not page["hasMore"]:
+                    return found
 
-def stored(sandbox: SandboxServer, event: int = 12) -> list[dict[str, str]]:
-    """The registrants the sandbox really stored (its sandbox-only list), every page."""
-    found: list[dict[str, str]] = []
-    with httpx.Client(
-        base_url=sandbox.base_url("eloqua"), auth=(USER, PASSWORD), timeout=30
-    ) as http:
-        offset = 0
-        while True:
-            page = http.get(
-                f"{BULK}/_sandbox/events/{event}/registrants",
-                params={"limit": 1000, "offset": offset},
-            ).json()
-            found += [item["fields"] for item in page["items"]]
-            offset += page["count"]
-            if not page["hasMore"]:
-                return found
+    def close(self) -> None:
+        for each in self.opened:
+            each.close()
 
 
 def by_row(outcomes: Sequence[RowOutcome]) -> dict[int, RowOutcome]:
     rows = [o.row for o in outcomes]
     assert len(rows) == len(set(rows)), "a row has two outcomes"
     return {o.row: o for o in outcomes}
+
+
+def rows_with(outcomes: dict[int, RowOutcome], outcome: Outcome) -> set[int]:
+    return {r for r, o in outcomes.items() if o.outcome is outcome}
 
 
 def people(n: int, seed: int = 1) -> list[dict[str, object]]:
@@ -187,7 +184,3 @@ def people(n: int, seed: int = 1) -> list[dict[str, object]]:
         }
         for i in range(n)
     ]
-
-
-def created(outcomes: Sequence[RowOutcome]) -> set[int]:
-    return {o.row for o in outcomes if o.outcome is Outcome.CREATED}

@@ -5,46 +5,42 @@ Exactly once. Staged data is not stored until the sync, and the sync matches eve
 definition's identifier field (the email address): a registrant is created once and then only
 updated, and a second record of one identifier in a sync is refused as a duplicate (ELQ-00026,
 docs/sandbox.md). So a data post whose answer was lost is resolved by posting it again, and the
-row is stored once either way. Every post is journaled before it goes out (`post.<g>.<n>`:
-batch and "maybe", then "staged" once answered), so the outcomes know each post the sync may
-have taken, in posting order. When the staging area must be rebuilt (the definition was
-auto-deleted, the staged data is near its retention, or re-sends used up the 500 posts of a
-sync) it is emptied and every acknowledged batch is posted again, in a new generation `<g>`.
-
-A lost answer to `POST /syncs` never starts a second sync blindly: the syncs are looked up for
-one of this definition first (a 409 also says one runs). Posts go one at a time (concurrency 1),
-so the posting order is known; rejects are placed by eloqua_outcomes.
+row is stored once either way (eloqua_staging journals every post around its request). A lost
+answer to `POST /syncs` never starts a second sync blindly: the syncs are looked up for one of
+this definition first (a 409 also says one runs). Posts go one at a time (concurrency 1), so the
+posting order is known, and eloqua_outcomes places each reject on its row.
 """
 
 from __future__ import annotations
 
 import json
 import random
-import threading
 import time
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from rowboat.core.clients.eloqua import SYSTEM, EloquaClient
 from rowboat.core.clients.eloqua_schema import fields_by_key, identifier_key
 from rowboat.core.errors import (
-    Cancelled,
     ConfigurationError,
+    MappingError,
     OutcomeUnknown,
     Rejected,
     TargetError,
 )
 from rowboat.core.progress import wait
 from rowboat.core.submit.eloqua_outcomes import Post, Reject, SyncCounts, row_outcomes
-from rowboat.core.submit.eloqua_posts import MAX_POSTS_PER_SYNC, megabytes, pack
+from rowboat.core.submit.eloqua_posts import megabytes, pack
+from rowboat.core.submit.eloqua_staging import RETENTION, Staging
 from rowboat.core.submit.model import Ack, BatchState, JobStatus
 from rowboat.core.targets.schema import FieldType
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     import httpx
 
     from rowboat.core.clients._http import RetryPolicy
+    from rowboat.core.clients.eloqua import EventField
     from rowboat.core.connections.model import Connection, Secrets
     from rowboat.core.progress import Reporter
     from rowboat.core.submit.model import (
@@ -55,19 +51,14 @@ if TYPE_CHECKING:
         Run,
         SubmitOptions,
     )
-    from rowboat.core.targets.schema import Endpoint
+    from rowboat.core.targets.schema import Endpoint, Field
 
 __all__ = ["EloquaCarrier", "make_carrier"]
 
-T = TypeVar("T")
-
 DEFAULT_ROWS_PER_POST = 2000
-RETENTION = "P7D"  # staged data not synced by then is dropped by Eloqua
-RETENTION_SECONDS = 7 * 86_400.0
-RESTAGE_MARGIN = 86_400.0  # re-stage data older than retention minus a day before syncing it
 AUTO_DELETE = "P14D"  # a definition left behind (a create whose answer was lost) goes by itself
 UPDATE_RULES = ("always", "ifNewIsNotNull", "ifExistingIsNull", "useFieldRule")
-BUSY_WAIT = 900.0  # seconds to wait for a sync of the definition to end before giving up
+MAX_FIELDS = 100  # Eloqua's limit of an import definition
 FINISHED = {"success": "success", "warning": "warning", "error": "error", "errored": "error"}
 
 
@@ -109,13 +100,9 @@ class EloquaCarrier:
         )
         self._policy = self._client.http.policy
         self._sleep = sleep
-        self._clock = clock
-        self._lock = threading.Lock()
         self._rng = random.Random()
-        self._definition = ""
-        self._generation = 1
-        self._posts: list[tuple[int, str]] = []  # (batch seq, "maybe" | "staged" | "none")
-        self.max_posts_per_sync = MAX_POSTS_PER_SYNC
+        self.staging = Staging(self._client, report, self._policy, sleep, clock)
+        self._keyed: dict[str, tuple[EventField, Field | None]] | None = None
 
     # -- the plan --------------------------------------------------------------------------
 
@@ -156,7 +143,18 @@ class EloquaCarrier:
         self, records: Sequence[dict[str, object]], rows: Sequence[int], options: SubmitOptions
     ) -> list[BatchSpec]:
         self._check_options(options)
-        return pack(records, rows, rows_per_post=self.endpoint.batch_size or DEFAULT_ROWS_PER_POST)
+        # Checked now, before anything is sent: every field the rows fill is one of the event's.
+        self._statements(_event_id(options), {key: None for r in records for key in r})
+        most = self.endpoint.batch_size or DEFAULT_ROWS_PER_POST
+        asked = options.extra.get("rows_per_request", "")
+        if asked:
+            if not asked.isdigit() or int(asked) < 1:
+                raise ConfigurationError(
+                    f"'{asked}' is not a number of rows per request.",
+                    hint="Give a whole number, such as 500.",
+                )
+            most = min(most, int(asked))
+        return pack(records, rows, rows_per_post=most)
 
     def describe(self, batches: Sequence[BatchSpec], options: SubmitOptions) -> str:
         rows = sum(len(b.rows) for b in batches)
@@ -177,33 +175,30 @@ class EloquaCarrier:
         self._client.login()
         if run.recall("sync"):
             return  # everything was staged and synced already
-        self._generation = int(run.recall("generation") or 1)
-        self._posts = self._post_log(run, self._generation)
+        staging = self.staging
+        staging.load(run)
         uri = run.recall("definition")
         if uri and self._client.definition(uri) is None:
             self.report.notice("Eloqua no longer has this import's definition; making a new one.")
             uri = None
         if uri is None:
-            uri = self._create_definition(run)
+            staging.definition = self._create_definition(run)
             if any(b.state is BatchState.ACKNOWLEDGED for b in run.batches()):
-                self._definition = uri
-                self._restage(run, "The rows staged earlier went with the old definition.")
+                staging.restage(run, "The rows staged earlier went with the old definition.")
                 return
-        self._definition = uri
+        else:
+            staging.definition = uri
         if run.recall("restage") == "pending":
-            self._restage(run, "Rowboat was stopped while staging the rows again.")
+            staging.restage(run, "Rowboat was stopped while staging the rows again.")
 
     def send(self, run: Run, batch: Batch) -> Ack:
-        if len([s for _, s in self._posts if s != "none"]) >= self.max_posts_per_sync:
-            # Re-sends used up the sync's posts: start the staging over, one post a batch.
-            self._restage(run, f"Eloqua takes at most {self.max_posts_per_sync} requests a sync.")
-        self._post(run, batch)
-        return Ack(remote={"definition": self._definition})
+        self.staging.post(run, batch)
+        return Ack(remote={"definition": self.staging.definition})
 
     def resolve(self, run: Run, batch: Batch) -> Resolution:
         """Post it again: the sync keeps one record per email address (see the module text)."""
-        self._post_until_answered(run, batch)
-        return Ack(remote={"definition": self._definition})
+        self.staging.post_until_answered(run, batch)
+        return Ack(remote={"definition": self.staging.definition})
 
     def finish(self, run: Run) -> None:
         if run.recall("sync"):
@@ -211,15 +206,15 @@ class EloquaCarrier:
         if not any(b.state is BatchState.ACKNOWLEDGED for b in run.batches()):
             run.remember("sync", "none")  # nothing staged: a sync would only end in error
             return
-        since = run.recall(f"staged_since.{self._generation}")
-        if since and self._clock() - float(since) > RETENTION_SECONDS - RESTAGE_MARGIN:
-            self._restage(run, "The staged rows were about to expire in Eloqua.")
-        if run.recall("sync.requested") == str(self._generation) and self._adopt_sync(run):
+        if self.staging.stale(run):
+            self.staging.restage(run, "The staged rows were about to expire in Eloqua.")
+        generation = str(self.staging.generation)
+        if run.recall("sync.requested") == generation and self._adopt_sync(run):
             return
-        run.remember("sync.requested", str(self._generation))
+        run.remember("sync.requested", generation)
         for attempt in range(1, self._policy.attempts + 1):
             try:
-                sync = self._client.create_sync(self._definition)
+                sync = self._client.create_sync(self.staging.definition)
             except OutcomeUnknown:
                 if self._adopt_sync(run):
                     return
@@ -260,11 +255,11 @@ class EloquaCarrier:
             return []
         counts = SyncCounts.from_logs(self._client.logs(uri))
         rejects = [Reject.from_json(item) for item in self._client.rejects(uri)]
-        generation = int(run.recall("sync.generation") or self._generation)
+        generation = int(run.recall("sync.generation") or self.staging.generation)
         by_seq = {b.seq: b for b in run.batches()}
         parsed: dict[int, list[dict[str, object]]] = {}
         posts: list[Post] = []
-        for seq, state in self._post_log(run, generation):
+        for seq, state in Staging.log(run, generation):
             if state == "none" or seq not in by_seq:
                 continue
             if seq not in parsed:
@@ -308,41 +303,51 @@ class EloquaCarrier:
                 return str(item["uri"])
         return None
 
-    def _definition_body(self, run: Run, event: str, name: str) -> dict[str, Any]:
-        keyed = fields_by_key(self._client.event_fields(event))
+    def _statements(self, event: str, keys: Iterable[str]) -> tuple[dict[str, str], str]:
+        """The statement of each key's event field, with the identifier's key; plain errors
+        when the event lacks a field the rows fill."""
+        if self._keyed is None:
+            self._keyed = fields_by_key(self._client.event_fields(event))
+        keyed = self._keyed
         identifier = identifier_key(keyed)
         if identifier is None:
-            raise Rejected(
+            raise ConfigurationError(
                 f"Eloqua event {event} has no field that identifies a registrant (such as the "
                 "email address), so Eloqua cannot take registrants for it.",
                 hint="Check the event's fields in Eloqua.",
             )
-        used = dict.fromkeys([identifier])
-        for batch in run.batches():
-            for record in json.loads(batch.payload):
-                used.update(dict.fromkeys(record))
+        used = dict.fromkeys([identifier, *keys])
         missing = [k for k in used if k not in keyed]
         if missing:
             labels = ", ".join(
                 self.endpoint.field(k).label if k in self.endpoint.field_keys else k
                 for k in missing
             )
-            raise Rejected(
+            raise MappingError(
                 f"Eloqua event {event} has no field for {labels}.",
                 hint="Map those columns to nothing, or add the fields to the event in Eloqua.",
             )
-        if len(used) > 100:
-            raise Rejected(
-                f"An Eloqua import takes at most 100 fields; these rows fill {len(used)}.",
+        if len(used) > MAX_FIELDS:
+            raise ConfigurationError(
+                f"An Eloqua import takes at most {MAX_FIELDS} fields; these rows fill {len(used)}.",
                 hint="Map fewer columns.",
             )
+        statements = {
+            key: keyed[key][0].statement or _statement(event, keyed[key][0].internal_name)
+            for key in used
+        }
+        return statements, identifier
+
+    def _definition_body(self, run: Run, event: str, name: str) -> dict[str, Any]:
+        keys: dict[str, None] = {}
+        for batch in run.batches():
+            for record in json.loads(batch.payload):
+                keys.update(dict.fromkeys(record))
+        statements, identifier = self._statements(event, keys)
         run.remember("identifier", identifier)
         return {
             "name": name,
-            "fields": {
-                k: keyed[k][0].statement or _statement(event, keyed[k][0].internal_name)
-                for k in used
-            },
+            "fields": statements,
             "identifierFieldName": identifier,
             "isSyncTriggeredOnImport": False,  # sent explicitly: Oracle's pages disagree
             "updateRule": run.options.extra.get("update_rule", "always"),
@@ -350,100 +355,11 @@ class EloquaCarrier:
             "autoDeleteDuration": AUTO_DELETE,
         }
 
-    # -- data posts ------------------------------------------------------------------------
-
-    def _post_log(self, run: Run, generation: int) -> list[tuple[int, str]]:
-        posts: list[tuple[int, str]] = []
-        while (entry := run.recall(f"post.{generation}.{len(posts) + 1}")) is not None:
-            seq, _, state = entry.partition(" ")
-            posts.append((int(seq), state))
-        return posts
-
-    def _post(self, run: Run, batch: Batch) -> None:
-        """One data post, journaled before ("maybe") and after ("staged"/"none")."""
-        with self._lock:
-            if len([s for _, s in self._posts if s != "none"]) >= self.max_posts_per_sync:
-                raise TargetError(
-                    f"Eloqua takes at most {self.max_posts_per_sync} requests in one sync, and "
-                    "this import needs more after the answers that were lost.",
-                    hint="Resume the import: Rowboat stages the rows again from the start.",
-                )
-            key = f"post.{self._generation}.{len(self._posts) + 1}"
-            if not self._posts:
-                run.remember(f"staged_since.{self._generation}", repr(self._clock()))
-            run.remember(key, f"{batch.seq} maybe")
-            self._posts.append((batch.seq, "maybe"))
-        try:
-            self._while_busy(
-                lambda: self._client.post_data(self._definition, batch.payload, batch.content_type)
-            )
-        except OutcomeUnknown:
-            raise  # it may be staged: the entry stays "maybe"
-        except (TargetError, Cancelled):
-            # Refused, or never acted on (HttpClient raises OutcomeUnknown whenever a post may
-            # have been): nothing was staged. Anything else leaves the entry "maybe".
-            self._settle(run, key, batch.seq, "none")
-            raise
-        self._settle(run, key, batch.seq, "staged")
-
-    def _settle(self, run: Run, key: str, seq: int, state: str) -> None:
-        with self._lock:
-            run.remember(key, f"{seq} {state}")
-            self._posts[int(key.rsplit(".", 1)[1]) - 1] = (seq, state)
-
-    def _post_until_answered(self, run: Run, batch: Batch) -> None:
-        for attempt in range(1, self._policy.attempts + 1):
-            try:
-                self._post(run, batch)
-            except OutcomeUnknown as exc:
-                if attempt == self._policy.attempts:
-                    raise
-                self.report.notice(f"{exc.message} Rowboat sends the rows again.")
-                self._sleep(self._policy.backoff(attempt, self._rng), self.report)
-            else:
-                return
-
-    def _restage(self, run: Run, reason: str) -> None:
-        """Empty the staging area and post every acknowledged batch again, in order."""
-        self.report.notice(f"{reason} Rowboat stages the rows sent so far again.")
-        run.remember("restage", "pending")
-        self._generation += 1
-        run.remember("generation", str(self._generation))
-        self._posts = []
-        self._while_busy(lambda: self._client.delete_data(self._definition))
-        acknowledged = [b for b in run.batches() if b.state is BatchState.ACKNOWLEDGED]
-        done = sorted(acknowledged, key=lambda b: b.seq)
-        for batch in done:
-            self._post_until_answered(run, batch)
-        run.remember("restage", "")
-
-    def _while_busy(self, call: Callable[[], T]) -> T:
-        """The call, waiting while a sync of the definition runs (Eloqua answers 409)."""
-        waited, attempt = 0.0, 1
-        while True:
-            try:
-                return call()
-            except Rejected as exc:
-                if exc.status != 409:
-                    raise
-                if waited >= BUSY_WAIT:
-                    raise TargetError(
-                        "Eloqua has been busy with a sync of this import's definition for "
-                        f"{BUSY_WAIT / 60:.0f} minutes.",
-                        hint="Resume the import later.",
-                        detail=exc.detail,
-                        status=409,
-                    ) from None
-                delay = min(60.0, self._policy.base_delay * 2**attempt)
-                self.report.notice("Eloqua is still syncing this import's data; waiting.")
-                self._sleep(delay, self.report)
-                waited, attempt = waited + delay, attempt + 1
-
     # -- sync ------------------------------------------------------------------------------
 
     def _adopt_sync(self, run: Run) -> bool:
         """Find this definition's sync (its definition is Rowboat's own, so any is ours)."""
-        wanted = self._definition.casefold()
+        wanted = self.staging.definition.casefold()
         for item in self._client.syncs():
             if str(item.get("syncedInstanceUri", "")).strip().casefold() == wanted:
                 self._remember_sync(run, str(item["uri"]))
@@ -451,7 +367,7 @@ class EloquaCarrier:
         return False
 
     def _remember_sync(self, run: Run, uri: str) -> None:
-        run.remember("sync.generation", str(self._generation))
+        run.remember("sync.generation", str(self.staging.generation))
         run.remember("sync", uri)
 
 
