@@ -48,7 +48,8 @@ def test_rows_too_large_for_one_sync_are_refused_with_a_way_out() -> None:
 
 
 def test_a_single_row_larger_than_a_post_is_named() -> None:
-    records = [*_records(2), {"emailAddress": "big@example.com", "note": "w" * 5000}]
+    big: dict[str, object] = {"emailAddress": "big@example.com", "note": "w" * 5000}
+    records = [*_records(2), big]
     with pytest.raises(ConfigurationError, match="Row 9 holds more data"):
         pack(records, [2, 3, 9], rows_per_post=10, max_bytes=4000)
 

@@ -179,9 +179,9 @@ def test_a_lost_answer_to_the_sync_start_adopts_the_sync_it_started(harness: Har
     carrier = harness.carrier()
     starting = carrier._client.create_sync
 
-    def dropped(uri: str) -> dict[str, Any]:
+    def dropped(definition_uri: str) -> dict[str, Any]:
         harness.sandbox.faults.script("eloqua", "drop")  # started, answer lost
-        return starting(uri)
+        return starting(definition_uri)
 
     carrier._client.create_sync = dropped  # type: ignore[method-assign]
     done = harness.submit(carrier, people(3), [2, 3, 4])

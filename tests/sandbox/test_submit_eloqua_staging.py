@@ -114,8 +114,8 @@ def test_a_sync_requested_before_a_crash_is_found_instead_of_started_again(
     first = harness.carrier()
     starting = first._client.create_sync
 
-    def crash_after_starting(uri: str) -> dict[str, Any]:
-        starting(uri)  # the sync starts; Rowboat dies before it hears the answer
+    def crash_after_starting(definition_uri: str) -> dict[str, Any]:
+        starting(definition_uri)  # the sync starts; Rowboat dies before it hears the answer
         raise Crash
 
     first._client.create_sync = crash_after_starting  # type: ignore[method-assign]
