@@ -164,3 +164,21 @@ def test_values_compare_as_eloqua_keeps_them() -> None:
     post = Post(1, True, [record], [9])
     reject = _reject(1, "a@x.com", "Record rejected: no.", guests="2.0")
     assert _outcomes([post], [reject], processed=1)[9].outcome is Outcome.REJECTED
+
+
+def test_a_duplicate_reject_needs_the_other_record_it_duplicates() -> None:
+    # A's answer was lost and it never arrived; B's was lost and it did, so B's re-send is the
+    # duplicate. Taking A and leaving B out adds up to the same count and puts the duplicate
+    # on the same position, but then nothing would be there for it to duplicate.
+    posts = [
+        _post(1, ["a@x.com"], [2], certain=False),
+        _post(1, ["a@x.com"], [2]),
+        _post(2, ["x@x.com"], [3]),
+        _post(3, ["b@x.com"], [4], certain=False),
+        _post(3, ["b@x.com"], [4]),
+    ]
+    rejects = [_reject(4, "b@x.com", "Record rejected: came in record 3.", "ELQ-00026")]
+    outcome = _outcomes(posts, rejects, processed=4, created=3, updated=0)
+    assert {r: o.outcome for r, o in outcome.items()} == {
+        2: Outcome.CREATED, 3: Outcome.CREATED, 4: Outcome.CREATED,
+    }  # fmt: skip

@@ -6,8 +6,9 @@ Oracle does not say whether that counts from 0 or 1. Nor does Rowboat always kno
 sync took: a post whose answer was lost may or may not have been staged (it was posted again, and
 the identifier field makes the second copy harmless). So the positions are worked out, not
 assumed: every base (0 or 1) and every choice of the uncertain posts is tried, and kept only when
-each reject's fieldValues are the values sent at that position and the posts add up to the
-number of records the sync reports. Rows on which the readings that fit disagree are reported as
+each reject's fieldValues are the values sent at that position, the posts add up to the number
+of records the sync reports, and every duplicate reject (ELQ-00026) has the other record of its
+identifier among the posts taken. Rows on which the readings that fit disagree are reported as
 unknown; none is guessed.
 """
 
@@ -29,6 +30,7 @@ __all__ = ["Post", "Reject", "SyncCounts", "row_outcomes", "wire_text"]
 
 DUPLICATE = "ELQ-00026"  # a second record of one identifier in a sync
 MAX_READINGS = 16  # readings compared per row; more only repeat the same outcomes
+MAX_TRIED = 512  # readings looked at to find those; past that, rows that differ are unknown
 UNCLEAR = "Eloqua's report of the sync does not say clearly what became of this row; check it in "
 UNCLEAR += "Eloqua."
 
@@ -157,16 +159,57 @@ def _readings(
         layer = following
     last = positions[-1] + 1 if positions else 0
     ends = [o for o in layer if o >= last and (total is None or o == total)]
+    partnered = _Partners(posts, rejects, identifier)
     readings: list[Reading] = []
     stack: list[tuple[int, int, tuple[int | None, ...]]] = [(len(posts) - 1, e, ()) for e in ends]
-    while stack and len(readings) < MAX_READINGS:
+    tried = 0
+    while stack and len(readings) < MAX_READINGS and tried < MAX_TRIED:
         i, offset, later = stack.pop()
         if i < 0:
-            readings.append(later)
+            tried += 1
+            if partnered(later):
+                readings.append(later)
             continue
         for previous, taken in layers[i][offset]:
             stack.append((i - 1, previous, (previous if taken else None, *later)))
     return readings
+
+
+class _Partners:
+    """Whether a reading gives every duplicate reject (ELQ-00026: another record of the same
+    identifier came in the sync) that other record: per identifier, the sync took more records
+    than it refused as duplicates."""
+
+    def __init__(self, posts: Sequence[Post], rejects: Sequence[Reject], identifier: str):
+        self.posts = posts
+        self.identifier = identifier
+        self.duplicates: dict[str, int] = defaultdict(int)
+        for reject in rejects:
+            if reject.duplicate:
+                self.duplicates[_key(reject.values.get(identifier, ""))] += 1
+        self.sure: dict[str, int] = defaultdict(int)
+        for post in posts:
+            if post.certain:
+                self._count(post, self.sure)
+
+    def _count(self, post: Post, counts: dict[str, int]) -> None:
+        for record in post.records:
+            key = _key(record.get(self.identifier, ""))
+            if key in self.duplicates:
+                counts[key] += 1
+
+    def __call__(self, reading: Reading) -> bool:
+        if not self.duplicates:
+            return True
+        counts: dict[str, int] = defaultdict(int, self.sure)
+        for post, start in zip(self.posts, reading, strict=True):
+            if start is not None and not post.certain:
+                self._count(post, counts)
+        return all(counts[key] > n for key, n in self.duplicates.items())
+
+
+def _key(value: object) -> str:
+    return wire_text(value).casefold()
 
 
 def _plain(reject: Reject) -> str:
