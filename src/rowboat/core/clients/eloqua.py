@@ -197,7 +197,9 @@ class EloquaClient:
             items = (page.get("items") or []) if isinstance(page, dict) else []
             yield from (item for item in items if isinstance(item, dict))
             offset += len(items)
-            if not items or not page.get("hasMore"):
+            total = page.get("totalResults")
+            # hasMore ends the list; a total reached ends it too, should a page say more anyway.
+            if not items or not page.get("hasMore") or (isinstance(total, int) and offset >= total):
                 return
 
     # -- events ----------------------------------------------------------------------------
