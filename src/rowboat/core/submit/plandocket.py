@@ -218,8 +218,13 @@ class PlandocketCarrier:
             return f"There are no {self.kind} to send."
         count = len(batches)
         most = max(len(b.rows) for b in batches)
-        head = f"1 request of {most}" if count == 1 else f"{count} requests of up to {most}"
-        head += f" {self.kind if most != 1 else self.kind[:-1]}"
+        noun = self.kind if most != 1 else self.kind[:-1]
+        if count == 1:
+            head = f"1 request of {most} {noun}"
+        elif most == 1:
+            head = f"{count} requests of 1 {noun} each"
+        else:
+            head = f"{count} requests of up to {most} {noun}"
         events = self._events or ((settings.event,) if settings.event else ())
         if self.kind == "participants" and len(events) == 1:
             head += f" of {events[0]}"
