@@ -162,7 +162,7 @@ def test_each_record_gets_its_details_status_and_reason() -> None:
                 "message": "The email must be a valid email address.",
                 "value": "jane@",
             },
-        ],  # fmt: skip
+        ],
         "details": [
             {"index": 0, "status": "created", "contact_id": 17, "reason": None},
             {"index": 1, "status": "updated", "contact_id": 4, "reason": None},
@@ -191,7 +191,7 @@ def test_several_errors_of_one_record_are_all_told() -> None:
                 "message": "The country must be a valid ISO 3166-1 alpha-2 country code",
                 "value": "XX",
             },
-        ],  # fmt: skip
+        ],
         "details": [{"index": 0, "status": "error", "reason": "…"}],
     }
     assert row_outcomes([2], data)[0].message == (
