@@ -61,10 +61,16 @@ def test_rows_are_cut_into_requests_of_1000_in_file_order() -> None:
 
 
 def test_a_smaller_request_size_can_be_asked_for() -> None:
-    options = SubmitOptions(extra={"batch_size": "100"})
+    options = SubmitOptions(extra={"rows_per_request": "100"})
     specs = carrier().batches(contacts(250), list(range(1, 251)), options)
     assert [len(s.rows) for s in specs] == [100, 100, 50]
     assert body(specs[0])["mode"] == "create"  # Plandocket's default, sent explicitly
+
+
+def test_a_larger_request_size_stays_within_plandockets_limit() -> None:
+    options = SubmitOptions(extra={"rows_per_request": "5000"})
+    specs = carrier().batches(contacts(1500), list(range(1, 1501)), options)
+    assert [len(s.rows) for s in specs] == [1000, 500]
 
 
 @pytest.mark.parametrize(
@@ -72,7 +78,7 @@ def test_a_smaller_request_size_can_be_asked_for() -> None:
     [
         (SubmitOptions(mode="merge"), "not a way Plandocket imports"),
         (SubmitOptions(match_field="phone"), "cannot find contacts by 'phone'"),
-        (SubmitOptions(extra={"batch_size": "1001"}), "not a number of records per request"),
+        (SubmitOptions(extra={"rows_per_request": "0"}), "not a number of rows per request"),
         (SubmitOptions(extra={"create_contact": "no"}), "no setting 'create_contact'"),
         (SubmitOptions(extra={"create_contacts": "maybe"}), "not yes or no"),
     ],
@@ -120,7 +126,9 @@ def test_plan_says_how_many_requests_and_how_long() -> None:
 
 def test_plan_past_the_hourly_limit_says_it_waits_for_each_hour() -> None:
     c = carrier(limit=1000)
-    specs = c.batches(contacts(2500), list(range(2500)), SubmitOptions(extra={"batch_size": "1"}))
+    specs = c.batches(
+        contacts(2500), list(range(2500)), SubmitOptions(extra={"rows_per_request": "1"})
+    )
     text = c.describe(specs, SubmitOptions(mode="update", match_field="customer_number"))
     assert text.startswith(
         "2500 requests of 1 contact each; Plandocket allows 1000 requests an hour, so this "
@@ -222,7 +230,7 @@ def test_rows_a_resent_batch_updated_are_created_or_updated() -> None:
     }
     assert row_outcomes([5, 6, 7], data, resent=True) == (
         RowOutcome(5, Outcome.CREATED),  # the lost request had not created it: certain
-        RowOutcome(6, Outcome.ACCEPTED, LOST_ANSWER),
+        RowOutcome(6, Outcome.UPDATED, LOST_ANSWER),
         RowOutcome(7, Outcome.SKIPPED, "No contact with this email exists."),
     )
 

@@ -45,7 +45,7 @@ CONCURRENCY = 4
 # estimated at half a second plus 2 ms a record (2.5 s for a full request).
 BASE_SECONDS = 0.5
 SECONDS_PER_RECORD = 0.002
-_EXTRA_KEYS = ("batch_size", "create_contacts")
+_EXTRA_KEYS = ("rows_per_request", "create_contacts")
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 
@@ -56,7 +56,7 @@ class ImportSettings:
 
     mode: str = "create"
     match_field: str = "email"
-    batch_size: int = MAX_RECORDS
+    rows_per_request: int = MAX_RECORDS
     create_contacts: bool = True
     event: str | None = None
 
@@ -84,25 +84,26 @@ class ImportSettings:
         return cls(
             mode=mode,
             match_field=match_field,
-            batch_size=_batch_size(options.extra.get("batch_size")),
+            rows_per_request=_rows_per_request(options.extra.get("rows_per_request")),
             create_contacts=_switch(options.extra.get("create_contacts"), "create_contacts"),
             event=(options.event or "").strip() or None,
         )
 
 
-def _batch_size(raw: str | None) -> int:
+def _rows_per_request(raw: str | None) -> int:
+    """At most `raw` rows a request, and never more than Plandocket's 1000."""
     if raw is None or not raw.strip():
         return MAX_RECORDS
     try:
         size = int(raw)
     except ValueError:
         size = 0
-    if not 1 <= size <= MAX_RECORDS:
+    if size < 1:
         raise ConfigurationError(
-            f"'{raw}' is not a number of records per request Plandocket takes.",
-            hint=f"Give a whole number from 1 to {MAX_RECORDS}.",
+            f"'{raw}' is not a number of rows per request.",
+            hint=f"Give a whole number; Plandocket takes up to {MAX_RECORDS} rows a request.",
         )
-    return size
+    return min(size, MAX_RECORDS)
 
 
 def _switch(raw: str | None, name: str) -> bool:
@@ -143,7 +144,7 @@ class PlandocketCarrier:
     def batches(
         self, records: Sequence[dict[str, object]], rows: Sequence[int], options: SubmitOptions
     ) -> list[BatchSpec]:
-        """Requests of at most `batch_size` records; participants grouped by their event."""
+        """Requests of at most `rows_per_request` records; participants grouped by their event."""
         if len(records) != len(rows):
             raise ValueError("records and rows differ in length")
         settings = ImportSettings.from_options(options)
@@ -151,8 +152,8 @@ class PlandocketCarrier:
         self._events = tuple(e for e in groups if e is not None)
         specs = []
         for event, members in groups.items():
-            for start in range(0, len(members), settings.batch_size):
-                chunk = members[start : start + settings.batch_size]
+            for start in range(0, len(members), settings.rows_per_request):
+                chunk = members[start : start + settings.rows_per_request]
                 body = self._body(settings, event, [record for _, record in chunk])
                 chunk_rows = tuple(row for row, _ in chunk)
                 specs.append(

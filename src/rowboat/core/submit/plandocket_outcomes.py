@@ -24,7 +24,7 @@ __all__ = ["LOST_ANSWER", "row_outcomes"]
 log = logging.getLogger(__name__)
 
 # A row that a re-sent batch updated: the lost first request may have created it, or it was
-# there before. Rowboat cannot tell, and says so.
+# there before. Rowboat cannot tell: the row counts as updated, and its message says so.
 LOST_ANSWER = (
     "Created or updated: Plandocket's first answer was lost, so Rowboat sent the row again "
     "to create or update it."
@@ -60,7 +60,7 @@ def row_outcomes(
                 "Plandocket took the row without saying whether it was created or updated."
             )  # fmt: skip
         if resent and outcome is Outcome.UPDATED:
-            outcome, message = Outcome.ACCEPTED, LOST_ANSWER
+            message = LOST_ANSWER
         outcomes.append(RowOutcome(row, outcome, message))
     return tuple(outcomes)
 
