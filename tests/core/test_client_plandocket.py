@@ -194,8 +194,9 @@ def test_server_error_on_an_update_is_retried() -> None:
         httpx.Response(200, json=IMPORTED),
     )
     with client(handler) as c:
-        data = c.bulk_import("contacts", BODY, idempotent=True)
-    assert data["created"] == 1
+        answer = c.bulk_import("contacts", BODY, idempotent=True)
+    assert answer.data["created"] == 1
+    assert answer.remote == {"request_id": "req_1"}
     assert len(seen) == 3
 
 
@@ -203,7 +204,7 @@ def test_unavailable_service_is_retried_even_for_a_create() -> None:
     # 503: Plandocket did not take the request, so sending it again cannot double it.
     handler, seen = answers(error(503, "Service unavailable"), httpx.Response(200, json=IMPORTED))
     with client(handler) as c:
-        assert c.bulk_import("contacts", BODY, idempotent=False)["created"] == 1
+        assert c.bulk_import("contacts", BODY, idempotent=False).data["created"] == 1
     assert len(seen) == 2
 
 

@@ -40,6 +40,7 @@ __all__ = [
     "MAX_RECORDS",
     "Event",
     "HourlyBudget",
+    "ImportAnswer",
     "PlandocketClient",
     "PlandocketErrors",
     "check_client",
@@ -139,6 +140,22 @@ class HourlyBudget(RequestBudget):
             self._strikes += 1
             self._last_strike = now
             self._blocked_until = now + step
+
+
+@dataclass(frozen=True)
+class ImportAnswer:
+    """A bulk import's answer: its `data` (counts, errors, details) and the request's id."""
+
+    data: dict[str, Any]
+    request_id: str = ""
+
+    @property
+    def remote(self) -> dict[str, str]:
+        """The ids Plandocket gave this import, for the history."""
+        ids = {"request_id": self.request_id}
+        if self.data.get("bulk-import_id") is not None:
+            ids["bulk_import_id"] = str(self.data["bulk-import_id"])
+        return {k: v for k, v in ids.items() if v}
 
 
 @dataclass(frozen=True)
@@ -284,8 +301,8 @@ class PlandocketClient:
             raise
         return True
 
-    def bulk_import(self, kind: str, payload: bytes, *, idempotent: bool) -> dict[str, Any]:
-        """POST one bulk import ("contacts" or "participants"); the answer's `data`."""
+    def bulk_import(self, kind: str, payload: bytes, *, idempotent: bool) -> ImportAnswer:
+        """POST one bulk import ("contacts" or "participants") and read its answer."""
         response = self.http.request(
             "POST",
             f"/bulk-import/{kind}",
@@ -297,7 +314,7 @@ class PlandocketClient:
         data = _data(response, f"the {kind}")
         if not isinstance(data, dict):
             raise _odd_answer(f"the {kind}", response)
-        return data
+        return ImportAnswer(data, str(_meta(response).get("request_id") or ""))
 
 
 def _data(response: httpx.Response, what: str) -> Any:

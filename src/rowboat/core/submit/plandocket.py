@@ -288,13 +288,13 @@ class PlandocketCarrier:
         raises OutcomeUnknown, to be resolved by `resolve`."""
         settings = ImportSettings.from_options(run.options)
         started = self._clock()
-        data = self.client.bulk_import(
+        answer = self.client.bulk_import(
             self.kind, batch.payload, idempotent=settings.mode == "update"
         )
         with self._lock:
             seconds, sent = self._measured
             self._measured = (seconds + self._clock() - started, sent + len(batch.rows))
-        return Ack(outcomes=row_outcomes(batch.rows, data))
+        return Ack(outcomes=row_outcomes(batch.rows, answer.data), remote=answer.remote)
 
     def resolve(self, run: Run, batch: Batch) -> Ack:
         """Send the batch again, in upsert mode unless it was an update: either way what the
@@ -307,13 +307,14 @@ class PlandocketCarrier:
             body["mode"] = "upsert"
             payload = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         try:
-            data = self.client.bulk_import(self.kind, payload, idempotent=True)
+            answer = self.client.bulk_import(self.kind, payload, idempotent=True)
         except Rejected as exc:
             # Refused whole (a wrong option or event): the first request was refused as well.
             return Ack(
                 outcomes=tuple(RowOutcome(r, Outcome.REJECTED, exc.message) for r in batch.rows)
             )
-        return Ack(outcomes=row_outcomes(batch.rows, data, resent=resent))
+        remote = {**answer.remote, "resent": "upsert" if resent else "update"}
+        return Ack(outcomes=row_outcomes(batch.rows, answer.data, resent=resent), remote=remote)
 
     def finish(self, run: Run) -> None:
         return None  # nothing to start: every request was answered in full
