@@ -62,6 +62,19 @@ def test_a_busy_port_is_refused_plainly() -> None:
         SandboxServer(port=server.port)
 
 
+def test_answers_go_out_at_once_on_kept_alive_connections(
+    sandbox: SandboxServer, http: httpx.Client
+) -> None:
+    # With Nagle's algorithm on, each answer after the first on a connection waited for the
+    # client's delayed ACK (~40 ms): the server's connections must have TCP_NODELAY.
+    assert http.get("/").status_code == 200
+    connections = list(sandbox._server.server_state.connections)
+    assert connections
+    for protocol in connections:
+        sock = protocol.transport.get_extra_info("socket")
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+
+
 def test_unknown_vendor_has_no_base_url(sandbox: SandboxServer) -> None:
     with pytest.raises(KeyError):
         sandbox.base_url("salesforce")
