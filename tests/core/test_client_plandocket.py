@@ -14,10 +14,9 @@ from rowboat.core.clients.plandocket import (
     KEYS_PAGE,
     HourlyBudget,
     PlandocketClient,
-    check_client,
-    key_name,
     requests_per_hour,
 )
+from rowboat.core.clients.plandocket_check import check_client, key_name
 from rowboat.core.connections.model import Connection
 from rowboat.core.errors import (
     AuthFailed,
