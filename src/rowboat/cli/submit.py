@@ -57,6 +57,12 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument(
         "--dry-run", action="store_true", help="let the target check the rows and keep none"
     )
+    p.add_argument(
+        "--rows-per-request",
+        type=int,
+        metavar="N",
+        help="send at most N rows a request (the target's own limit still applies)",
+    )
     p.add_argument("--yes", action="store_true", help="send without asking")
     p.add_argument("--rejects", metavar="OUT", help="export the rows to fix (rejected, unknown)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
