@@ -303,10 +303,13 @@ class PlandocketClient:
             content=payload,
             headers={"Content-Type": "application/json"},
         )
-        data = _data(response, f"the {kind}")
+        body = _json(response)  # parsed once: an answer of 1000 records is ~150 KB
+        data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict):
             raise _odd_answer(f"the {kind}", response)
-        return ImportAnswer(data, str(_meta(response).get("request_id") or ""))
+        meta = body.get("meta")
+        request_id = meta.get("request_id") if isinstance(meta, dict) else None
+        return ImportAnswer(data, str(request_id or ""))
 
 
 def _data(response: httpx.Response, what: str) -> Any:
