@@ -13,7 +13,7 @@ from rowboat.core.errors import ConfigurationError
 if TYPE_CHECKING:
     from rowboat.core.validation import ValidationResult
 
-__all__ = ["escape_formulas", "export_invalid", "export_valid"]
+__all__ = ["escape_formulas", "export_invalid", "export_table", "export_valid"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -45,6 +45,15 @@ def export_valid(result: ValidationResult, path: str | Path) -> Path:
     frame = result.values.iloc[positions].reset_index(drop=True)
     frame.columns = pd.Index([result.endpoint.field(k).label for k in frame.columns])
     _write(frame, out, set())
+    return out
+
+
+def export_table(result: ValidationResult, path: str | Path) -> Path:
+    """Every row in the file's own columns as they stand (a reviewed result carries its edits),
+    the cells with a problem highlighted: the whole file, corrected, as a new file."""
+    out = _target(result, path)
+    frame = result.table.frame.reset_index(drop=True)
+    _write(frame, out, _bad_cells(result, np.arange(len(frame)), list(frame.columns)))
     return out
 
 
