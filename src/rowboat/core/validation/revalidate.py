@@ -7,8 +7,8 @@ an edit can change other rows: the later copy of a value that no longer repeats,
 now repeats this one. An edit that changes how a whole column reads (the first day-first date in
 a month-first column) re-validates the file: rare, and the only way to stay exact.
 
-validate()'s order of problems and its sentences for required cells and repeats are mirrored
-here; tests/core/test_validation_edits.py proves the outcome equals validate() after any edits.
+The row's problems are put together in row_problems.py, in validate()'s order and words;
+tests/core/test_validation_edits.py proves the outcome equals validate() after any edits.
 """
 
 from __future__ import annotations
@@ -17,25 +17,25 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 
-from rowboat.core.arrow_text import as_arrow, as_series, filled_mask
+from rowboat.core.arrow_text import as_arrow, filled_mask
 from rowboat.core.mapping.transforms import _shape, _trim
-from rowboat.core.targets.schema import FieldType
 from rowboat.core.validation.checks import Options, check_values
-from rowboat.core.validation.engine import _column_of, _IssueLog, _rule, validate
+from rowboat.core.validation.engine import validate
 from rowboat.core.validation.readings import count_votes, needs_reading, reading_for
 from rowboat.core.validation.repeats import RepeatIndex, repeat_keys
 from rowboat.core.validation.result import ISSUE_COLUMNS, Issue
+from rowboat.core.validation.row_problems import RowProblems
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable
 
     import numpy.typing as npt
+    import pandas as pd
 
     from rowboat.core.table import Table
-    from rowboat.core.targets.schema import Field, Rule
+    from rowboat.core.targets.schema import Field
     from rowboat.core.validation.readings import Reading
     from rowboat.core.validation.result import ValidationResult
 
@@ -115,9 +115,8 @@ class RowChecker:
         self._sources = {
             f.key: s for f in self.fields if (s := mapping.for_field(f.key)) is not None
         }
-        self._column = {f.key: _column_of(mapping, f.key) for f in self.fields}
-        self._unique = {f.key for f in self.fields if f.unique or f.type is FieldType.EMAIL}
-        self._unmapped = [f for f in endpoint.required_fields if f.key not in self._sources]
+        self._problems = RowProblems(result, self.fields)
+        self._unique = self._problems.unique
         self._keys = [f.key for f in self.fields]
 
     def _rebase(self, result: ValidationResult) -> None:
@@ -199,17 +198,17 @@ class RowChecker:
 
     # -- the file-wide pieces: built once from the base, then kept current ---------------------
 
-    def _needs_reading(self, key: str) -> bool:
-        return needs_reading(self.base.endpoint.field(key), self._sources[key], self.base.options)
+    def _needs_reading(self, key: str, base: ValidationResult | None = None) -> bool:
+        base = base or self.base
+        return needs_reading(base.endpoint.field(key), self._sources[key], base.options)
 
     def prepare(self) -> Preparation:
         """Build every repeat index and column reading from the base alone (which nobody
         changes), so it may run on a worker thread; hand the outcome to `adopt()`."""
-        repeats = {k: RepeatIndex(as_arrow(self.base.values[k])) for k in sorted(self._unique)}
-        readings = {
-            k: self._count(k) for k in self._keys if k in self._sources and self._needs_reading(k)
-        }
-        return Preparation(self.base, repeats, readings)
+        base = self.base  # taken once: an edit on the GUI thread may rebase meanwhile
+        repeats = {k: RepeatIndex(as_arrow(base.values[k])) for k in sorted(self._unique)}
+        readings = {k: self._count(k, base) for k in self._keys if self._needs_reading(k, base)}
+        return Preparation(base, repeats, readings)
 
     def adopt(self, prepared: Preparation) -> None:
         """Take what `prepare()` built, unless the base changed since or it is built already."""
@@ -235,14 +234,14 @@ class RowChecker:
             index.move(p, repeat_keys(pa.array([state.checks[i].normal]))[0])
         return index
 
-    def _count(self, key: str) -> Reading:
-        field = self.base.endpoint.field(key)
-        column = self._map([key], None, None)[key]
-        return reading_for(field, column, self.base.options.default_region)
+    def _count(self, key: str, base: ValidationResult) -> Reading:
+        field = base.endpoint.field(key)
+        column = self._map([key], None, None, base.table.frame)[key]
+        return reading_for(field, column, base.options.default_region)
 
     def _reading(self, key: str) -> Reading:
         if key not in self._readings:
-            self._readings[key] = self._catch_up_reading(key, self._count(key))
+            self._readings[key] = self._catch_up_reading(key, self._count(key, self.base))
         return self._readings[key]
 
     def _catch_up_reading(self, key: str, reading: Reading) -> Reading:
@@ -287,10 +286,10 @@ class RowChecker:
         keys: Iterable[str],
         rows: npt.NDArray[np.int64] | None,
         texts: Callable[[npt.NDArray[np.int64], str], pa.Array] | None,
+        frame: pd.DataFrame | None = None,
     ) -> dict[str, pa.Array]:
-        """The mapped values of some fields, at `rows` (or in the whole base table when `rows` is
-        None), through the mapping's own transforms."""
-        frame = self.base.table.frame if rows is None else None
+        """The mapped values of some fields at `rows` (read by `texts`), or in all of `frame`,
+        through the mapping's own transforms."""
         loaded: dict[tuple[str, bool], pa.Array] = {}
 
         def column(name: str, trim: bool) -> pa.Array:
@@ -368,80 +367,27 @@ class RowChecker:
         checks: list[tuple[FieldCheck, ...]],
         affected: list[set[str]],
     ) -> list[RowState]:
-        rules = self._rules(positions, checks, affected)
-        source_rows = self.base.table.source_rows
+        """Each row's problems: its rules checked again where a rule's field changed or the row
+        was never re-checked (kept otherwise), repeats from the file-wide index."""
+        known = [self.states.get(p) for p in positions]
+        rules: list[list[tuple[Issue, ...]]] = [[] for _ in positions]
+        for r, rule in enumerate(self.base.endpoint.rules):
+            todo = [j for j, s in enumerate(known) if s is None or set(rule.fields) & affected[j]]
+            found = self._problems.rule(
+                rule, [positions[j] for j in todo], [checks[j] for j in todo]
+            )
+            again = dict(zip(todo, found, strict=True))
+            for j, s in enumerate(known):
+                if j not in again:
+                    assert s is not None  # a row never re-checked is always checked again
+                rules[j].append(again[j] if s is None or j in again else s.rules[r])
         states = []
         for j, pos in enumerate(positions):
-            row = int(source_rows[pos])
-            issues: list[Issue] = []
-            for f, c in zip(self.fields, checks[j], strict=True):
-                column = self._column[f.key]
-                if c.problem is not None:
-                    issues.append(Issue(row, column, f.key, *c.problem, c.raw))
-                if f.key in self._unique and c.normal != "":
-                    index = self._repeats[f.key]
-                    first = index.first(index.key(pos))
-                    if first is not None and first != pos:
-                        seen = int(source_rows[first])
-                        message = f"'{c.raw}' is already on row {seen}."
-                        issues.append(Issue(row, column, f.key, "duplicate", message, c.raw))
-                if f.required and not c.filled:
-                    message = f"{f.label} is required but empty."
-                    issues.append(Issue(row, column, f.key, "required", message, c.raw))
-            for f in self._unmapped:
-                message = f"{f.label} is required, and no column of the file is mapped to it."
-                issues.append(Issue(row, None, f.key, "required", message, ""))
-            for found in rules[j]:
-                issues.extend(found)
-            issues.sort(key=lambda issue: issue.field)  # stable, like validate()'s sort
-            states.append(RowState(checks[j], rules[j], tuple(issues)))
+            issues = self._problems.row(pos, checks[j], rules[j], self._first_row)
+            states.append(RowState(checks[j], tuple(rules[j]), issues))
         return states
 
-    def _rules(
-        self,
-        positions: list[int],
-        checks: list[tuple[FieldCheck, ...]],
-        affected: list[set[str]],
-    ) -> list[tuple[tuple[Issue, ...], ...]]:
-        """Each row's findings per rule: checked again where a rule's field changed or the row
-        was never re-checked, kept otherwise."""
-        rules = self.base.endpoint.rules
-        out: list[list[tuple[Issue, ...]]] = [[] for _ in positions]
-        known = [self.states.get(p) for p in positions]
-        for r, rule in enumerate(rules):
-            todo = [j for j, s in enumerate(known) if s is None or set(rule.fields) & affected[j]]
-            found = self._rule(rule, [positions[j] for j in todo], [checks[j] for j in todo])
-            for j, s in enumerate(known):
-                if j not in todo:
-                    assert s is not None
-                    out[j].append(s.rules[r])
-            for j, issues in zip(todo, found, strict=True):
-                out[j].append(issues)
-        return [tuple(o) for o in out]
-
-    def _rule(
-        self, rule: Rule, positions: list[int], checks: list[tuple[FieldCheck, ...]]
-    ) -> list[tuple[Issue, ...]]:
-        if not positions:
-            return []
-        log = _IssueLog(self.base.table.source_rows[np.array(positions, dtype=np.int64)])
-        index = pd.RangeIndex(len(positions))
-        frame = pd.DataFrame(
-            {
-                f.key: as_series(pa.array([c[i].normal for c in checks], pa.large_string()), index)
-                for i, f in enumerate(self.fields)
-                if f.key in rule.fields
-            },
-            index=index,
-        )
-        filled = {
-            f.key: np.array([c[i].filled for c in checks], dtype=bool)
-            for i, f in enumerate(self.fields)
-            if f.key in rule.fields
-        }
-        _rule(log, rule, self.base.endpoint, frame, filled, self.base.mapping)
-        found: list[list[Issue]] = [[] for _ in positions]
-        if log.positions:
-            for p, r, c, f, k, m, v in log.frame().itertuples(index=False):
-                found[int(p)].append(Issue(int(r), c, str(f), str(k), str(m), str(v)))
-        return [tuple(f) for f in found]
+    def _first_row(self, key: str, pos: int) -> int | None:
+        """The earliest row holding the same value of field `key` as row `pos` does."""
+        index = self._repeats[key]
+        return index.first(index.key(pos))
