@@ -23,12 +23,15 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
+from PySide6.QtGui import QFont, QGuiApplication
 
 from rowboat.core.arrow_text import as_arrow, filled_mask
 from rowboat.gui.delegates import edited_font, edited_tint, problem_icon, problem_tint
 from rowboat.gui.review_commands import EditCellCommand
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy.typing as npt
     from PySide6.QtCore import QObject
     from PySide6.QtGui import QUndoStack
@@ -47,6 +50,14 @@ __all__ = [
 
 _Index = QModelIndex | QPersistentModelIndex
 _R = Qt.ItemDataRole
+_DISPLAY = int(_R.DisplayRole)
+_BLOCK = 256  # visible rows whose texts are read together
+# Computed once: Python enum arithmetic per painted cell would cost more than the paint.
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_PROBLEM_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+_CELL_FLAGS = _PROBLEM_FLAGS | Qt.ItemFlag.ItemIsEditable
 IssueRole = int(_R.UserRole)  # tuple[Issue, ...]: the cell's problems (a row's, in Problems)
 SourceRowRole = int(_R.UserRole) + 1  # int: the row's number in the user's file
 PositionRole = int(_R.UserRole) + 2  # int: the row's position in the table (0-based)
@@ -98,6 +109,9 @@ class ReviewModel(QAbstractTableModel):
         self._settle_timer.setSingleShot(True)
         self._settle_timer.setInterval(0)
         self._settle_timer.timeout.connect(self._settle)
+        self._blocks: dict[int, list[list[Any]]] = {}  # visible block -> column -> file texts
+        self._italic: QFont | None = None
+        self._roles = self._handlers()
 
     # -- what the model shows ------------------------------------------------------------------
 
@@ -134,6 +148,7 @@ class ReviewModel(QAbstractTableModel):
         self._pending.clear()
         self._sort_key = None
         self._rows = self._visible()
+        self._blocks.clear()
         self._index_rows()
         self.endResetModel()
 
@@ -169,46 +184,67 @@ class ReviewModel(QAbstractTableModel):
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        flags |= Qt.ItemFlag.ItemNeverHasChildren
-        if index.column() != PROBLEMS:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+            return _NO_FLAGS
+        return _PROBLEM_FLAGS if index.column() == PROBLEMS else _CELL_FLAGS
 
-    def data(self, index: _Index, role: int = _R.DisplayRole) -> Any:
-        if not index.isValid() or self._edits is None:
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # A view asks about seven roles of every cell it paints: unknown roles leave at once,
+        # known ones go straight to their helper.
+        handler = self._roles.get(role)
+        if handler is None or self._edits is None or not index.isValid():
             return None
-        pos, col = int(self._rows[index.row()]), index.column()
-        if role in (_R.DisplayRole, _R.EditRole):
-            return self._display(pos, col)
-        if role == _R.BackgroundRole:
-            return self._background(pos, col)
-        if role == _R.DecorationRole:
-            return self._decoration(pos, col)
-        if role == _R.ToolTipRole:
-            return self._tooltip(pos, col)
-        if role == _R.FontRole:
-            return edited_font(self._font()) if self._edited(pos, col) else None
-        if role in (_R.AccessibleTextRole, _R.AccessibleDescriptionRole):
-            return self._accessible(pos, col, role)
-        if role == IssueRole:
-            view = self._view(pos)
-            if col == PROBLEMS:
-                return view.issues
-            return tuple(i for i in view.issues if col in self._cells(i))
-        if role == SourceRowRole:
-            return int(self._edits.result.table.source_rows[pos])
-        if role == PositionRole:
-            return pos
-        if role == EditedRole:
-            return self._edited(pos, col)
-        return None
+        row = index.row()
+        return handler(row, int(self._rows[row]), index.column())
 
-    def _display(self, pos: int, col: int) -> str:
+    def _handlers(self) -> dict[int, Callable[[int, int, int], Any]]:
+        def accessible(role: int) -> Callable[[int, int, int], Any]:
+            return lambda row, pos, col: self._accessible(pos, col, role)
+
+        return {
+            _DISPLAY: self._display,
+            int(_R.EditRole): self._display,
+            int(_R.BackgroundRole): lambda row, pos, col: self._background(pos, col),
+            int(_R.DecorationRole): lambda row, pos, col: self._decoration(pos, col),
+            int(_R.ToolTipRole): lambda row, pos, col: self._tooltip(pos, col),
+            int(_R.FontRole): lambda row, pos, col: self._font(pos, col),
+            int(_R.AccessibleTextRole): accessible(int(_R.AccessibleTextRole)),
+            int(_R.AccessibleDescriptionRole): accessible(int(_R.AccessibleDescriptionRole)),
+            IssueRole: lambda row, pos, col: self._issues(pos, col),
+            SourceRowRole: lambda row, pos, col: int(self.edits.result.table.source_rows[pos]),
+            PositionRole: lambda row, pos, col: pos,
+            EditedRole: lambda row, pos, col: self._edited(pos, col),
+        }
+
+    def _display(self, row: int, pos: int, col: int) -> str:
         if col == PROBLEMS:
             return "  ·  ".join(self._view(pos).lines)
-        return self.edits.text(pos, self._columns[col - 1])
+        column = self._columns[col - 1]
+        if self.edits.is_edited(pos, column):
+            return self.edits.text(pos, column)
+        # The file's text, read for a block of visible rows at a time (one Arrow take per
+        # column, not one scalar per cell).
+        number, offset = divmod(row, _BLOCK)
+        block = self._blocks.get(number)
+        if block is None:
+            if len(self._blocks) > 64:
+                self._blocks.clear()
+            positions = pa.array(self._rows[number * _BLOCK : (number + 1) * _BLOCK])
+            block = [self.edits.original(c).take(positions).to_pylist() for c in self._columns]
+            self._blocks[number] = block
+        return str(block[col - 1][offset])
+
+    def _issues(self, pos: int, col: int) -> tuple[Issue, ...]:
+        view = self._view(pos)
+        if col == PROBLEMS:
+            return view.issues
+        return tuple(i for i in view.issues if col in self._cells(i))
+
+    def _font(self, pos: int, col: int) -> QFont | None:
+        if not self._edited(pos, col):
+            return None
+        if self._italic is None:
+            self._italic = edited_font(QGuiApplication.font())
+        return self._italic
 
     def _bad(self, pos: int, col: int) -> bool:
         view = self._view(pos)
@@ -244,7 +280,8 @@ class ReviewModel(QAbstractTableModel):
     def _accessible(self, pos: int, col: int, role: int) -> str:
         view = self._view(pos)
         if role == _R.AccessibleTextRole:
-            return self._display(pos, col)
+            row = self.row_of(pos)
+            return self._display(row, pos, col) if row >= 0 else ""
         messages = view.lines if col == PROBLEMS else view.cells.get(col, [])
         if not messages:
             return self.tr("No problem")
@@ -289,11 +326,6 @@ class ReviewModel(QAbstractTableModel):
                 system=system, fields=", ".join(labels)
             )
         return None
-
-    def _font(self) -> Any:
-        from PySide6.QtGui import QGuiApplication
-
-        return QGuiApplication.font()
 
     def _view(self, pos: int) -> _RowView:
         view = self._cache.get(pos)
@@ -400,6 +432,7 @@ class ReviewModel(QAbstractTableModel):
         persistent = self.persistentIndexList()
         kept = [(int(self._rows[i.row()]), i.column()) for i in persistent]
         self._rows = self._visible()
+        self._blocks.clear()
         self._index_rows()
         moved = [
             self.index(self.row_of(p), c) if self.row_of(p) >= 0 else QModelIndex() for p, c in kept
@@ -423,6 +456,7 @@ class ReviewModel(QAbstractTableModel):
             self._row_of[self._rows[row]] = -1
             self._row_of[self._rows[row + 1 :]] -= 1
             self._rows = np.delete(self._rows, row)
+            self._blocks.clear()
             self.endRemoveRows()
         for p in sorted(p for p in pending if self.row_of(p) < 0 and mask[p]):
             if self._sort_key is None:
@@ -431,6 +465,7 @@ class ReviewModel(QAbstractTableModel):
                 row = int(np.searchsorted(self._sort_key[self._rows], self._sort_key[p], "right"))
             self.beginInsertRows(QModelIndex(), row, row)
             self._rows = np.insert(self._rows, row, p)
+            self._blocks.clear()
             self._row_of[self._rows[row + 1 :]] += 1
             self._row_of[p] = row
             self.endInsertRows()
