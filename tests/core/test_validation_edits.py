@@ -271,3 +271,34 @@ def test_a_day_first_date_in_a_month_first_column_reads_the_whole_column_again()
     assert change.rebased
     assert review.values_at(0)["day"] == "2026-04-03"  # and now the first reads day-first too
     assert review.values_at(1)["day"] == "2026-06-25"
+
+
+def test_indexes_built_aside_give_the_same_answers_even_after_edits_meanwhile() -> None:
+    rows = [{c: POOLS[c][i % len(POOLS[c])] for c in COLUMNS} for i in range(8)]
+    table, endpoint = _table(rows, "str"), _endpoint(False)
+    options = ValidationOptions(default_region="US")
+    review = ReviewEdits(validate(table, endpoint, MAPPING, options))
+    prepared = review.prepare()  # as a worker would, from the validated result alone
+    cells = {(1, "Mail"): "anna@example.com", (2, "Amount"): "1,5", (3, "Day"): "04/13/2026"}
+    for (pos, column), text in list(cells.items())[:1]:
+        review.edit(pos, column, text)
+    review.adopt(prepared)  # the email index exists already; the readings catch up
+    for (pos, column), text in list(cells.items())[1:]:
+        review.edit(pos, column, text)
+    _assert_same(review.apply_edits(), validate(_edited(table, cells), endpoint, MAPPING, options))
+
+
+def test_indexes_built_for_an_earlier_reading_of_the_file_are_ignored() -> None:
+    day = Field(key="day", label="Day", type=_T.DATE)
+    endpoint = Endpoint(
+        id="t.d", system="t", system_label="T", label="D", description="D.", fields=(day,)
+    )
+    frame = pd.DataFrame({"Day": ["03/04/2026", "05/06/2026"]}, dtype="str")
+    table = Table(frame, np.array([2, 3]), ("Day",), SourceInfo(Path("d.csv"), "csv", 1))
+    mapping = Mapping(endpoint_id="t.d", sources=(FieldSource(field="day", columns=("Day",)),))
+    review = ReviewEdits(validate(table, endpoint, mapping, ValidationOptions("US")))
+    prepared = review.prepare()
+    assert review.edit(1, "Day", "25/06/2026").rebased
+    review.adopt(prepared)  # counts of the month-first reading: not for this file any more
+    review.edit(0, "Day", "07/08/2026")
+    assert review.values_at(0)["day"] == "2026-08-07"  # still read day-first

@@ -136,7 +136,10 @@ class RowChecker:
         state = self.states.get(pos)
         if state is not None:
             return state.issues
-        start, stop = np.searchsorted(self._issue_pos, [pos, pos + 1])
+        start = int(self._issue_pos.searchsorted(pos))
+        if start == len(self._issue_pos) or self._issue_pos[start] != pos:
+            return ()  # most rows: one binary search, nothing built
+        stop = int(self._issue_pos.searchsorted(pos, side="right"))
         cells = [column[start:stop].tolist() for column in self._issue_columns]
         return tuple(
             Issue(int(r), c, str(f), str(k), str(m), str(v))

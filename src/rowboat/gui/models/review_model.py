@@ -58,6 +58,16 @@ _PROBLEM_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
 _CELL_FLAGS = _PROBLEM_FLAGS | Qt.ItemFlag.ItemIsEditable
+_HEADER_ROLES = frozenset(
+    int(r)
+    for r in (
+        _R.DisplayRole,
+        _R.DecorationRole,
+        _R.ToolTipRole,
+        _R.AccessibleDescriptionRole,
+        _R.TextAlignmentRole,
+    )
+)
 IssueRole = int(_R.UserRole)  # tuple[Issue, ...]: the cell's problems (a row's, in Problems)
 SourceRowRole = int(_R.UserRole) + 1  # int: the row's number in the user's file
 PositionRole = int(_R.UserRole) + 2  # int: the row's position in the table (0-based)
@@ -288,7 +298,7 @@ class ReviewModel(QAbstractTableModel):
         return self.tr("Problem: {text}").format(text=" ".join(messages))
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if self._edits is None:
+        if role not in _HEADER_ROLES or self._edits is None:
             return None
         if orientation == Qt.Orientation.Horizontal:
             return self._column_header(section, role)
