@@ -121,6 +121,12 @@ def test_a_required_field_left_unmapped_is_shown_above_the_table(
     assert "The required field 'Email' is not mapped to any column." in page.blockers_text.text()
     assert "Go back to Map" in page.blockers_text.text()
     assert _counts(page) == ["All 13", "Valid 0", "Invalid 13"]
+    assert page.summary.text().startswith("Map the missing field first")
+    # Each row names the missing field briefly, after its own problems.
+    problems = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+    assert problems[0] == "Email is not mapped (see above)"
+    assert problems[SOFIA].startswith("Rating: '9' is above 5")
+    assert problems[SOFIA].endswith("Email is not mapped (see above)")
 
 
 def test_filters_show_the_rows_to_fix_and_say_so_when_there_are_none(page: ReviewPage) -> None:

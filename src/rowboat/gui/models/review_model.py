@@ -113,6 +113,7 @@ class ReviewModel(QAbstractTableModel):
         self._cache: dict[int, _RowView] = {}
         self._cells_of: dict[tuple[str, str, str | None], tuple[int, ...]] = {}
         self._labels: dict[str, str] = {}
+        self._unmapped: set[str] = set()  # required fields no column is mapped to
         self._feeds: dict[str, list[str]] = {}  # column -> labels of the fields it feeds
         self._pending: set[int] = set()  # positions whose place under the filter may change
         self._settle_timer = QTimer(self)
@@ -149,6 +150,8 @@ class ReviewModel(QAbstractTableModel):
         result = edits.result
         self._columns = result.table.columns
         self._labels = {f.key: f.label for f in result.endpoint.fields}
+        mapped = set(result.mapping.mapped_fields)
+        self._unmapped = {f.key for f in result.endpoint.required_fields if f.key not in mapped}
         self._feeds = {}
         for source in result.mapping.sources:
             for column in source.columns:
@@ -347,16 +350,24 @@ class ReviewModel(QAbstractTableModel):
             for issue in issues:
                 for col in self._cells(issue):
                     cells.setdefault(col, []).append(issue.message)
-            lines = tuple(self._line(i) for i in issues)
+            # The row's own problems first; a field mapped to no column (every row's) last.
+            ordered = sorted(
+                issues, key=lambda i: i.code == "required" and i.field in self._unmapped
+            )
+            lines = tuple(self._line(i) for i in ordered)
             view = self._cache[pos] = _RowView(issues, cells, lines)
         return view
 
     def _line(self, issue: Issue) -> str:
-        """A problem for the Problems column: "Email: 'x' has no @…"; a rule across fields says
-        its own sentence, which a single field's label would mislead."""
-        if issue.code in _RULE_CODES:
+        """A problem for the Problems column: "Email: 'x' has no @…". A rule across fields and a
+        required cell say their own sentence (a label in front would mislead or repeat), and a
+        field no column is mapped to, said once above the table, is named briefly."""
+        label = self._labels.get(issue.field, issue.field)
+        if issue.code == "required" and issue.field in self._unmapped:
+            return self.tr("{label} is not mapped (see above)").format(label=label)
+        if issue.code in _RULE_CODES or issue.code == "required":
             return issue.message
-        return f"{self._labels.get(issue.field, issue.field)}: {issue.message}"
+        return f"{label}: {issue.message}"
 
     def _cells(self, issue: Issue) -> tuple[int, ...]:
         """The table columns that show a problem: its column, else the columns feeding its field

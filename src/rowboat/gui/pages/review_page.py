@@ -375,7 +375,10 @@ class ReviewPage(QWidget):
             self.blockers.hide()
             return
         lines = [self.tr("No row can be sent yet:"), *blockers]
-        lines.append(self.tr("Go back to Map and choose the columns that hold them."))
+        if len(blockers) == 1:
+            lines.append(self.tr("Go back to Map and choose the column that holds it."))
+        else:
+            lines.append(self.tr("Go back to Map and choose the columns that hold them."))
         self.blockers_text.setText("\n".join(lines))
         self.blockers.show()
 
@@ -398,6 +401,10 @@ class ReviewPage(QWidget):
             self.summary.setText(self.tr("Nothing is checked yet."))
         elif total == 0:
             self.summary.setText(self.tr("The file has no rows to check."))
+        elif edits.result.blockers:
+            self.summary.setText(
+                self.tr("Map the missing field first (see above); then fix what is left here.")
+            )
         elif invalid == 0:
             self.summary.setText(
                 self.tr("All {n} rows can be sent.").format(n=locale.toString(total))
