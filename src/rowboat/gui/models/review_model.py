@@ -3,6 +3,7 @@
 The model keeps the file's columns as Arrow arrays (through ReviewEdits) and a numpy array of the
 visible positions: All / Valid / Invalid is a mask over the valid flags and sorting an argsort of
 one key per row, never a Python call per row (a proxy model would make a million of them).
+(Longer than most modules: one model's roles, editing and row order, which share its state.)
 """
 
 from __future__ import annotations

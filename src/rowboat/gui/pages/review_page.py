@@ -2,6 +2,7 @@
 
 The page owns the edits of one result (ReviewEdits), the undo stack of those edits, the table and
 the problems panel. The user's file is never written: exports go to new files, in a worker.
+(Longer than most modules: one page's widgets, their wiring, counts and exports, read together.)
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QLocale, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtCore import QLocale, QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -25,7 +26,6 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -37,20 +37,18 @@ from rowboat.core.validation import ReviewEdits
 from rowboat.gui.delegates import CellDelegate, problem_icon
 from rowboat.gui.models.issues_model import ColumnRole, IssuesModel
 from rowboat.gui.models.review_model import PROBLEMS, PositionRole, ReviewModel, RowFilter
+from rowboat.gui.review_table import ReviewTable
 from rowboat.gui.workers import Workers
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-    from PySide6.QtCore import QPersistentModelIndex
-    from PySide6.QtGui import QKeyEvent
 
     from rowboat.core.errors import RowboatError
     from rowboat.core.progress import Reporter
     from rowboat.core.validation import Change, ValidationResult
     from rowboat.core.validation.revalidate import Preparation
 
-__all__ = ["ReviewPage", "ReviewTable"]
+__all__ = ["ReviewPage"]
 
 _EXCEL = "xlsx"
 _CSV = "csv"
@@ -68,72 +66,6 @@ def _export(
 
 def _prepare(edits: ReviewEdits, report: Reporter) -> Preparation:
     return edits.prepare()
-
-
-class ReviewTable(QTableView):
-    """The review table: Enter or F2 edits a cell; Ctrl+Z and Ctrl+Shift+Z undo and redo here
-    even inside a window whose menu has them too; when the current row leaves the filter (it
-    became valid under "Invalid"), the cursor stays on the same line, now the next row."""
-
-    def __init__(self, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._stack = undo_stack
-        self._resume: tuple[int, int] | None = None
-
-    def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ShortcutOverride and self._undo_key(event) is not None:
-            event.accept()  # the table takes the key before any window-wide shortcut
-            return True
-        return super().event(event)
-
-    @staticmethod
-    def _undo_key(event: QEvent) -> str | None:
-        key_event: QKeyEvent = event  # type: ignore[assignment]
-        if key_event.matches(QKeySequence.StandardKey.Undo):
-            return "undo"
-        if key_event.matches(QKeySequence.StandardKey.Redo) or key_event.keyCombination() == (
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier | Qt.Key.Key_Z
-        ):
-            return "redo"
-        return None
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        which = self._undo_key(event)
-        if which == "undo":
-            self._stack.undo()
-            return
-        if which == "redo":
-            self._stack.redo()
-            return
-        current = self.currentIndex()
-        editing = self.state() == QAbstractItemView.State.EditingState
-        if (
-            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-            and not editing
-            and current.isValid()
-            and current.flags() & Qt.ItemFlag.ItemIsEditable
-        ):
-            self.edit(current)
-            return
-        super().keyPressEvent(event)
-
-    def rowsAboutToBeRemoved(
-        self, parent: QModelIndex | QPersistentModelIndex, start: int, end: int
-    ) -> None:
-        current = self.currentIndex()
-        inside = current.isValid() and start <= current.row() <= end
-        self._resume = (start, current.column()) if inside else None
-        super().rowsAboutToBeRemoved(parent, start, end)
-
-    @Slot()
-    def resume_after_removal(self) -> None:
-        """Put the cursor back on the line the removed row had (connected to rowsRemoved)."""
-        model, resume = self.model(), self._resume
-        self._resume = None
-        if model is None or resume is None or model.rowCount() == 0:
-            return
-        row = min(resume[0], model.rowCount() - 1)
-        self.setCurrentIndex(model.index(row, resume[1]))
 
 
 class ReviewPage(QWidget):
@@ -392,11 +324,14 @@ class ReviewPage(QWidget):
             RowFilter.VALID: self.tr("Valid {n}"),
             RowFilter.INVALID: self.tr("Invalid {n}"),
         }
-        for which, n in ((RowFilter.ALL, total), (RowFilter.VALID, valid)):
-            self.filter_buttons[which].setText(texts[which].format(n=locale.toString(n)))
-        self.filter_buttons[RowFilter.INVALID].setText(
-            texts[RowFilter.INVALID].format(n=locale.toString(invalid))
-        )
+        for which, n in (
+            (RowFilter.ALL, total),
+            (RowFilter.VALID, valid),
+            (RowFilter.INVALID, invalid),
+        ):
+            text = texts[which].format(n=locale.toString(n))
+            self.filter_buttons[which].setText(text)
+            self.filter_buttons[which].setAccessibleDescription(text)
         if edits is None:
             self.summary.setText(self.tr("Nothing is checked yet."))
         elif total == 0:
