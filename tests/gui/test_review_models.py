@@ -335,3 +335,38 @@ def test_an_unmapped_required_field_is_one_entry_without_a_million_children(
     assert issues.rowCount(top) == 0
     assert not issues.hasChildren(top)
     assert top.data(PositionRole) is None
+
+
+def test_an_edit_that_rereads_a_whole_column_refreshes_every_view(
+    qtmodeltester: ModelTester, qtbot: QtBot
+) -> None:
+    import numpy as np
+    import pandas as pd
+
+    from rowboat.core.mapping.model import FieldSource, Mapping
+    from rowboat.core.table import SourceInfo, Table
+    from rowboat.core.targets.schema import Endpoint, Field, FieldType
+
+    day = Field(key="day", label="Day", type=FieldType.DATE)
+    endpoint = Endpoint(
+        id="t.d", system="t", system_label="T", label="D", description="D.", fields=(day,)
+    )
+    frame = pd.DataFrame({"Day": ["03/04/2026", "05/06/2026", "soon"]}, dtype="str")
+    table = Table(frame, np.array([2, 3, 4]), ("Day",), SourceInfo(Path("d.csv"), "csv", 1))
+    mapping = Mapping(endpoint_id="t.d", sources=(FieldSource(field="day", columns=("Day",)),))
+    result = validate(table, endpoint, mapping, ValidationOptions(default_region="US"))
+    stack = QUndoStack()
+    model = ReviewModel(stack)
+    model.set_edits(ReviewEdits(result))
+    issues = IssuesModel()
+    issues.set_edits(model.edits)
+    model.changed.connect(issues.apply)
+    _check(qtmodeltester, model)
+    model.set_filter(RowFilter.INVALID)
+    with qtbot.waitSignal(model.changed) as changed:
+        model.apply_edit(1, "Day", "25/06/2026")  # only a day-first reading fits this one
+    assert changed.args is not None
+    assert changed.args[0].rebased
+    assert model.edits.values_at(0)["day"] == "2026-04-03"  # the whole column reads day-first
+    assert [model.position(r) for r in range(model.rowCount())] == [2]
+    assert issues.index(0, 0).data() == "Day: 1 value is not a date"
