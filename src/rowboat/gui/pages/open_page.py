@@ -1,0 +1,509 @@
+"""OpenPage: step 1, choosing a file and checking how it is read (sheet, header row, encoding,
+delimiter), with a preview of its top rows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rowboat.core.sources.preview import DELIMITER_NAMES, ENCODING_NAMES
+from rowboat.gui.models.preview_model import PreviewModel
+from rowboat.gui.widgets.drop_zone import SPREADSHEET_SUFFIXES, DropZone
+from rowboat.gui.widgets.message_banner import Kind, MessageBanner
+from rowboat.gui.wording import count
+
+if TYPE_CHECKING:
+    from rowboat.core.errors import RowboatError
+    from rowboat.core.sources.preview import Preview
+    from rowboat.gui.session import ImportSession, ReadingChoices
+    from rowboat.gui.table_loader import TableLoader
+    from rowboat.gui.view_state import ViewState
+
+__all__ = ["OpenPage"]
+
+_HEADER_SPIN_DELAY_MS = 600  # the header row spin box rereads once the user stops stepping
+_MIN_COLUMN, _MAX_COLUMN = 60, 260  # preview column widths, in pixels
+
+
+def _label(text: str, buddy: QWidget) -> QLabel:
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+class OpenPage(QWidget):
+    """Choose a file (dialog, drop or recent list), then see its top rows and how it is read.
+
+    Reading runs in the TableLoader's workers; the page shows the preview as soon as it comes,
+    then the full read's notes. A file that cannot be read gets a plain message here and the
+    file that was open before stays open.
+
+    Signals:
+        recent_files_changed(): a file was opened, so the recent list changed.
+    """
+
+    recent_files_changed = Signal()
+
+    def __init__(
+        self,
+        session: ImportSession,
+        loader: TableLoader,
+        view_state: ViewState,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._session, self._loader, self._view_state = session, loader, view_state
+        self.setAccessibleName(self.tr("Open a file"))
+        self.banner = MessageBanner(self)
+        self.model = PreviewModel(self)
+        self._stack = QStackedWidget(self)
+        self._stack.addWidget(self._build_empty())
+        self._stack.addWidget(self._build_file())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self._stack, 1)
+        self._header_timer = QTimer(self)
+        self._header_timer.setSingleShot(True)
+        self._header_timer.setInterval(_HEADER_SPIN_DELAY_MS)
+        self._header_timer.timeout.connect(self._apply_header_spin)
+        loader.started.connect(self._on_started)
+        loader.preview_ready.connect(self._on_preview)
+        loader.progress.connect(self._on_progress)
+        loader.failed.connect(self._on_failed)
+        loader.cancelled.connect(self._on_cancelled)
+        loader.busy_changed.connect(self._on_busy)
+        session.table_changed.connect(self._on_table)
+        self.refresh_recent()
+        self._on_busy(False)
+
+    # building -----------------------------------------------------------------------------
+
+    def _build_empty(self) -> QWidget:
+        page = QWidget(self)
+        self.drop_zone = DropZone(page)
+        self.drop_zone.dropped.connect(self._on_dropped)
+        self.drop_zone.browse_requested.connect(self.browse)
+        self.recent = QListWidget(page)
+        self.recent.setAccessibleName(self.tr("Recent files"))
+        self.recent.setAccessibleDescription(self.tr("Press Enter to open the selected file again"))
+        self.recent.itemActivated.connect(self._on_recent)
+        self._recent_label = _label(self.tr("&Recent files"), self.recent)
+        self._no_recent = QLabel(self.tr("Files you open appear here."), page)
+        column = QVBoxLayout()
+        column.addWidget(self._recent_label)
+        column.addWidget(self.recent, 1)
+        column.addWidget(self._no_recent)
+        layout = QHBoxLayout(page)
+        layout.addWidget(self.drop_zone, 3)
+        layout.addLayout(column, 2)
+        return page
+
+    def _build_file(self) -> QWidget:
+        page = QWidget(self)
+        self.file_label = QLabel(page)
+        font = self.file_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.file_label.setFont(font)
+        self.file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.summary = QLabel(page)
+        self.summary.setWordWrap(True)
+        self.another = QPushButton(self.tr("Choose &another file…"), page)
+        self.another.setAccessibleName(self.tr("Choose another file"))
+        self.another.setAccessibleDescription(
+            self.tr("Opens a file dialog; the current file stays open until the new one is read")
+        )
+        self.another.setAutoDefault(True)
+        self.another.clicked.connect(self.browse)
+        top = QHBoxLayout()
+        names = QVBoxLayout()
+        names.addWidget(self.file_label)
+        names.addWidget(self.summary)
+        top.addLayout(names, 1)
+        top.addWidget(self.another, alignment=Qt.AlignmentFlag.AlignTop)
+
+        self.sheet = QComboBox(page)
+        self.sheet.setAccessibleName(self.tr("Sheet"))
+        self.sheet.setAccessibleDescription(self.tr("The sheet of the workbook to import"))
+        self.sheet.activated.connect(self._on_sheet)
+        self.header_spin = QSpinBox(page)
+        self.header_spin.setMinimum(1)
+        self.header_spin.setAccessibleName(self.tr("Header row"))
+        self.header_spin.setAccessibleDescription(
+            self.tr(
+                "The row that holds the column names; clicking a row in the preview sets it too"
+            )
+        )
+        self.header_spin.valueChanged.connect(self._on_header_spin)
+        self.find_header = QPushButton(self.tr("Find &it for me"), page)
+        self.find_header.setAccessibleName(self.tr("Find the header row automatically"))
+        self.find_header.setAccessibleDescription(self.tr("Lets Rowboat find the header row again"))
+        self.find_header.clicked.connect(self._on_find_header)
+        self.header_reason = QLabel(page)
+        self.header_reason.setWordWrap(True)
+        self.encoding = QComboBox(page)
+        self.encoding.setAccessibleName(self.tr("Encoding"))
+        self.encoding.setAccessibleDescription(self.tr("How the text file's bytes become letters"))
+        self.encoding.addItem(self.tr("Detect"), None)
+        for key, name in ENCODING_NAMES.items():
+            self.encoding.addItem(name, key)
+        self.encoding.activated.connect(self._on_encoding)
+        self.encoding_reason = QLabel(page)
+        self.encoding_reason.setWordWrap(True)
+        self.delimiter = QComboBox(page)
+        self.delimiter.setAccessibleName(self.tr("Delimiter"))
+        self.delimiter.setAccessibleDescription(
+            self.tr("The character between the cells of a line")
+        )
+        self.delimiter.addItem(self.tr("Detect"), None)
+        for key, name in DELIMITER_NAMES.items():
+            self.delimiter.addItem(name, key)
+        self.delimiter.activated.connect(self._on_delimiter)
+        self.delimiter_reason = QLabel(page)
+        self.delimiter_reason.setWordWrap(True)
+
+        grid = QGridLayout()
+        grid.setColumnStretch(3, 1)
+        self._sheet_label = _label(self.tr("&Sheet:"), self.sheet)
+        grid.addWidget(self._sheet_label, 0, 0)
+        grid.addWidget(self.sheet, 0, 1, 1, 2)
+        grid.addWidget(_label(self.tr("Hea&der row:"), self.header_spin), 1, 0)
+        grid.addWidget(self.header_spin, 1, 1)
+        grid.addWidget(self.find_header, 1, 2)
+        grid.addWidget(self.header_reason, 1, 3)
+        self._encoding_label = _label(self.tr("Enc&oding:"), self.encoding)
+        grid.addWidget(self._encoding_label, 2, 0)
+        grid.addWidget(self.encoding, 2, 1, 1, 2)
+        grid.addWidget(self.encoding_reason, 2, 3)
+        self._delimiter_label = _label(self.tr("De&limiter:"), self.delimiter)
+        grid.addWidget(self._delimiter_label, 3, 0)
+        grid.addWidget(self.delimiter, 3, 1, 1, 2)
+        grid.addWidget(self.delimiter_reason, 3, 3)
+
+        self.table = QTableView(page)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(self.tr("Preview of the top rows"))
+        self.table.setAccessibleDescription(
+            self.tr("The first rows of the sheet as read; click a row to make it the header row")
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.horizontalHeader().setDefaultSectionSize(130)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.clicked.connect(self._on_row_clicked)
+        self.table.activated.connect(self._on_row_clicked)
+        self.table.verticalHeader().sectionClicked.connect(self._on_row_section)
+        self._preview_label = _label(
+            self.tr("&Preview (click a row to make it the header):"), self.table
+        )
+
+        self.notes = QLabel(page)
+        self.notes.setWordWrap(True)
+        self.notes.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes.setAccessibleName(self.tr("What Rowboat noticed"))
+
+        self.progress = QProgressBar(page)
+        self.progress.setAccessibleName(self.tr("Reading progress"))
+        self.progress_label = QLabel(page)
+        self.cancel = QPushButton(self.tr("Cancel"), page)
+        self.cancel.setAccessibleName(self.tr("Cancel reading"))
+        self.cancel.setAccessibleDescription(
+            self.tr("Stops reading; the previous file stays open (Escape)")
+        )
+        self.cancel.clicked.connect(self.cancel_reading)
+        busy = QHBoxLayout()
+        busy.addWidget(self.progress_label)
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel)
+        self._busy_row = QWidget(page)
+        self._busy_row.setLayout(busy)
+
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(grid)
+        layout.addWidget(self._preview_label)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.notes)
+        layout.addWidget(self._busy_row)
+        return page
+
+    # actions ------------------------------------------------------------------------------
+
+    @Slot()
+    def browse(self) -> None:
+        """Ask for a file with the platform's file dialog and read it."""
+        patterns = " ".join(f"*{s}" for s in SPREADSHEET_SUFFIXES)
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open a spreadsheet"),
+            self._view_state.last_folder,
+            self.tr("Spreadsheets ({patterns});;All files (*)").format(patterns=patterns),
+        )
+        if path:
+            self.open_file(Path(path))
+
+    def open_file(self, path: Path) -> None:
+        self.banner.clear()
+        self._loader.open(path)
+
+    @Slot()
+    def cancel_reading(self) -> None:
+        if self._loader.busy:
+            self._loader.cancel()
+
+    def refresh_recent(self) -> None:
+        self.recent.clear()
+        for path in self._view_state.recent_files:
+            item = QListWidgetItem(path.name)
+            item.setData(Qt.ItemDataRole.UserRole, str(path))
+            item.setToolTip(str(path))
+            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, str(path.parent))
+            self.recent.addItem(item)
+        has = self.recent.count() > 0
+        self.recent.setVisible(has)
+        self._recent_label.setVisible(has)
+        self._no_recent.setVisible(not has)
+        if has:
+            self.recent.setCurrentRow(0)
+
+    @Slot(object)
+    def _on_dropped(self, path: Path) -> None:
+        self.open_file(path)
+
+    @Slot(QListWidgetItem)
+    def _on_recent(self, item: QListWidgetItem) -> None:
+        self.open_file(Path(str(item.data(Qt.ItemDataRole.UserRole))))
+
+    @Slot(int)
+    def _on_sheet(self, index: int) -> None:
+        name = self.sheet.itemText(index)
+        current = self._loader.pending or self._session.reading
+        shown = self._session.preview.sheet if self._session.preview else None
+        if current is not None and name and name != (current.sheet or shown):
+            self._loader.set_sheet(name)
+
+    @Slot(QModelIndex)
+    def _on_row_clicked(self, index: QModelIndex) -> None:
+        self._choose_header(index.row() + 1)
+
+    @Slot(int)
+    def _on_row_section(self, section: int) -> None:
+        self._choose_header(section + 1)
+
+    def _choose_header(self, row: int) -> None:
+        if row == self.model.header_row or self.model.rowCount() == 0:
+            return
+        self.model.set_header_row(row)
+        self._set_spin(row)
+        self.header_reason.setText(self.tr("chosen by you; reading the file again…"))
+        self._loader.set_header_row(row)
+
+    @Slot(int)
+    def _on_header_spin(self, value: int) -> None:
+        self.model.set_header_row(value)
+        self._header_timer.start()
+
+    @Slot()
+    def _apply_header_spin(self) -> None:
+        value = self.header_spin.value()
+        shown = self._session.preview.header_row if self._session.preview else None
+        pending = self._loader.pending
+        if pending is not None and pending.header_row == value:
+            return
+        if pending is None and shown == value:
+            return
+        self._loader.set_header_row(value)
+
+    @Slot()
+    def _on_find_header(self) -> None:
+        self._header_timer.stop()
+        self._loader.set_header_row(None)
+
+    @Slot(int)
+    def _on_encoding(self, index: int) -> None:
+        self._loader.set_encoding(self.encoding.itemData(index))
+
+    @Slot(int)
+    def _on_delimiter(self, index: int) -> None:
+        self._loader.set_delimiter(self.delimiter.itemData(index))
+
+    # what the loader and session report -----------------------------------------------------
+
+    @Slot(object)
+    def _on_started(self, choices: ReadingChoices) -> None:
+        self.banner.clear()
+        self.progress_label.setText(self.tr("Reading {name}…").format(name=choices.path.name))
+        self.progress.setRange(0, 0)  # busy until the reader reports numbers
+
+    @Slot(object)
+    def _on_preview(self, preview: Preview) -> None:
+        self._show_preview(preview, final=False)
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, what: str) -> None:
+        if total > 0 and done < total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+
+    @Slot(bool)
+    def _on_busy(self, busy: bool) -> None:
+        self._busy_row.setVisible(busy)
+        if busy:
+            self.progress.setRange(0, 0)
+
+    @Slot()
+    def _on_table(self) -> None:
+        preview = self._session.preview
+        if preview is not None:
+            self._show_preview(preview, final=True)
+            self._view_state.add_recent_file(preview.path)
+            self.refresh_recent()
+            self.recent_files_changed.emit()
+
+    @Slot(object)
+    def _on_failed(self, error: RowboatError) -> None:
+        self._restore()
+        self.banner.show_error(error)
+
+    @Slot()
+    def _on_cancelled(self) -> None:
+        self._restore()
+        before = self._session.path
+        hint = (
+            self.tr("'{name}' is still open.").format(name=before.name)
+            if before is not None
+            else ""
+        )
+        self.banner.show_message(Kind.INFO, self.tr("Stopped reading the file."), hint)
+
+    def _restore(self) -> None:
+        """Show the file that is open again (the one a failed or stopped read replaced)."""
+        if self._session.preview is not None:
+            self._show_preview(self._session.preview, final=True)
+        else:
+            self.model.set_preview(None)
+            self._stack.setCurrentIndex(0)
+
+    def _show_preview(self, preview: Preview, *, final: bool) -> None:
+        self._stack.setCurrentIndex(1)
+        fit = (
+            self.model.columnCount() != preview.width or self.model.header_row != preview.header_row
+        )
+        self.model.set_preview(preview)
+        if fit:
+            self._fit_columns(preview)
+        self.file_label.setText(preview.path.name)
+        self.file_label.setToolTip(str(preview.path))
+        workbook = bool(preview.sheets)
+        for widget in (self._sheet_label, self.sheet):
+            widget.setVisible(workbook)
+        text = preview.encoding is not None
+        for widget in (
+            self._encoding_label,
+            self.encoding,
+            self.encoding_reason,
+            self._delimiter_label,
+            self.delimiter,
+            self.delimiter_reason,
+        ):
+            widget.setVisible(text)
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        self.sheet.addItems(list(preview.sheets))
+        if preview.sheet is not None:
+            self.sheet.setCurrentText(preview.sheet)
+        self.sheet.blockSignals(False)
+        self.header_spin.setMaximum(max(len(preview.rows), preview.header_row, 1))
+        self._set_spin(preview.header_row)
+        if preview.header_detected:
+            self.header_reason.setText(self.tr("found automatically"))
+        else:
+            self.header_reason.setText(self.tr("chosen by you"))
+        self.find_header.setEnabled(not preview.header_detected)
+        if text:
+            self._show_choice(self.encoding, preview.encoding, ENCODING_NAMES, "encoding")
+            self.encoding_reason.setText(self._reason(preview.encoding_reason))
+            self._show_choice(self.delimiter, preview.delimiter, DELIMITER_NAMES, "delimiter")
+            self.delimiter_reason.setText(self._reason(preview.delimiter_reason))
+        table = self._session.table if final else None
+        if table is not None:
+            self.summary.setText(self._summary(preview, len(table), len(table.columns)))
+            self.notes.setText("\n".join(f"• {note}" for note in table.notes))
+            self.notes.setVisible(bool(table.notes))
+        else:
+            self.summary.setText(self.tr("Reading every row; the top rows are shown below."))
+            self.notes.setVisible(False)
+
+    def _fit_columns(self, preview: Preview) -> None:
+        """Columns as wide as the header and the rows below it (a title above it may be long),
+        within limits; the preview holds a few dozen rows, so measuring them is quick."""
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        plain, strong = QFontMetrics(self.table.font()), QFontMetrics(bold)
+        rows = preview.rows[preview.header_row - 1 :]
+        header = self.table.horizontalHeader()
+        for column in range(preview.width):
+            cells = [r[column] for r in rows[1:] if column < len(r)]
+            width = max((plain.horizontalAdvance(c) for c in cells), default=0)
+            if rows and column < len(rows[0]):
+                width = max(width, strong.horizontalAdvance(rows[0][column]))
+            header.resizeSection(column, min(max(width + 16, _MIN_COLUMN), _MAX_COLUMN))
+
+    def _reason(self, reason: str) -> str:
+        return self.tr("because {reason}").format(reason=reason) if reason else ""
+
+    def _show_choice(
+        self, combo: QComboBox, used: str | None, names: dict[str, str], what: str
+    ) -> None:
+        """Select the user's choice, or "Detect" naming what was detected."""
+        chosen = self._loader.pending or self._session.reading
+        by_user = getattr(chosen, what, None) if chosen is not None else None
+        combo.blockSignals(True)
+        detected = names.get(used or "", used or "")
+        combo.setItemText(0, self.tr("Detected: {name}").format(name=detected))
+        combo.setCurrentIndex(combo.findData(by_user) if by_user else 0)
+        combo.blockSignals(False)
+
+    def _set_spin(self, row: int) -> None:
+        self.header_spin.blockSignals(True)
+        self.header_spin.setValue(row)
+        self.header_spin.blockSignals(False)
+
+    def _summary(self, preview: Preview, rows: int, columns: int) -> str:
+        where = (
+            self.tr("Sheet '{sheet}': ").format(sheet=preview.sheet)
+            if preview.sheet is not None
+            else ""
+        )
+        return self.tr("{where}{rows} and {columns} below the header on row {header}.").format(
+            where=where,
+            rows=count(rows, self.tr("{n} row"), self.tr("{n} rows")),
+            columns=count(columns, self.tr("{n} column"), self.tr("{n} columns")),
+            header=preview.header_row,
+        )
