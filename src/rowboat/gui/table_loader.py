@@ -164,9 +164,17 @@ class TableLoader(QObject):
     def _is_current(self) -> bool:
         return self._current is not None and self.sender() is self._current.signals
 
+    def _stopped(self) -> bool:
+        """True (and the read ended as cancelled) when the user stopped it after it was done."""
+        if self._current is None or not self._current.cancel_requested:
+            return False
+        self._end()
+        self.cancelled.emit()
+        return True
+
     @Slot(object)
     def _on_preview(self, preview: Preview) -> None:
-        if not self._is_current() or self._pending is None:
+        if not self._is_current() or self._pending is None or self._stopped():
             return
         self._preview = preview
         self.preview_ready.emit(preview)
@@ -181,7 +189,7 @@ class TableLoader(QObject):
 
     @Slot(object)
     def _on_table(self, outcome: tuple[Preview, Table]) -> None:
-        if not self._is_current() or self._pending is None:
+        if not self._is_current() or self._pending is None or self._stopped():
             return
         preview, table = outcome
         choices = self._pending

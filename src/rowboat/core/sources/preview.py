@@ -278,7 +278,7 @@ def _cell_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
+        return "true" if value else "false"  # as calamine writes a yes/no cell as text
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 2.0**53:
             return str(int(value))

@@ -1,0 +1,32 @@
+"""Waiting on the window's workers in GUI tests (never a sleep)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pytestqt.qtbot import QtBot
+
+    from rowboat.gui.main_window import MainWindow
+
+TIMEOUT_MS = 20_000
+
+
+def open_and_wait(qtbot: QtBot, win: MainWindow, path: Path) -> None:
+    """Open a file through the window and wait until its table is in the session."""
+    with qtbot.waitSignal(win.session.table_changed, timeout=TIMEOUT_MS):
+        win.open_file(path)
+    qtbot.waitUntil(lambda: not win.loader.busy, timeout=TIMEOUT_MS)
+
+
+def wait_for_result(qtbot: QtBot, win: MainWindow) -> None:
+    """Wait until the rows are checked with the session's current inputs."""
+    qtbot.waitUntil(
+        lambda: not win.runner.busy and win.session.result is not None, timeout=TIMEOUT_MS
+    )
+
+
+def wait_until_idle(qtbot: QtBot, win: MainWindow) -> None:
+    qtbot.waitUntil(lambda: not win.loader.busy and not win.runner.busy, timeout=TIMEOUT_MS)
