@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from pytestqt.qtbot import QtBot
 
     from rowboat.gui.main_window import MainWindow
+    from rowboat.gui.widgets.step_bar import Step
 
 TIMEOUT_MS = 20_000
 
@@ -30,3 +31,8 @@ def wait_for_result(qtbot: QtBot, win: MainWindow) -> None:
 
 def wait_until_idle(qtbot: QtBot, win: MainWindow) -> None:
     qtbot.waitUntil(lambda: not win.loader.busy and not win.runner.busy, timeout=TIMEOUT_MS)
+
+
+def step(win: MainWindow) -> Step:
+    """The step shown (a call, so that mypy does not narrow it between assertions)."""
+    return win.step

@@ -216,7 +216,9 @@ def test_a_recent_file_opens_again(
     assert window.session.path == messy_csv
 
 
-def test_preview_model_passes_the_model_tester(qtmodeltester: object, messy_csv: Path) -> None:
+def test_preview_model_passes_the_model_tester(
+    qtmodeltester: object, qapp: object, messy_csv: Path
+) -> None:
     from rowboat.core.sources.preview import read_preview
 
     model = PreviewModel()

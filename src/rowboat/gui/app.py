@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from rowboat import __version__
 from rowboat.core.errors import RowboatError
 from rowboat.gui.assets import app_icon
+from rowboat.gui.garbage import GarbageCollector
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -182,18 +183,30 @@ def main(path: str | None = None, tour_dir: str | None = None) -> int:
     qInstallMessageHandler(_qt_message)
     app = create_application(sys.argv[:1])
     log.info("Rowboat %s starting", __version__)
-    if tour_dir is not None:
-        from rowboat.gui.tour import run_tour
+    collector = GarbageCollector(app)
+    collector.start()
+    from rowboat.gui.warmup import warm_up
 
-        return run_tour(Path(tour_dir), Path(path) if path else None)
+    warm_up()  # before the window: first-use imports would otherwise freeze it mid-read
+    try:
+        if tour_dir is not None:
+            from rowboat.gui.tour import run_tour
+
+            return run_tour(Path(tour_dir), Path(path) if path else None)
+        return _run_window(app, log_file, Path(path) if path else None)
+    finally:
+        collector.stop()
+
+
+def _run_window(app: QApplication, log_file: Path, path: Path | None) -> int:
     from rowboat.gui.main_window import MainWindow
 
     hook = ExceptionHook(log_file, app)
     hook.install()
     window = MainWindow(log_file=log_file)
     window.show()
-    if path:
-        window.open_file(Path(path))
+    if path is not None:
+        window.open_file(path)
     keep_alive = _quit_on_interrupt(app)
     try:
         return int(app.exec())

@@ -35,5 +35,5 @@ def app_icon() -> QIcon:
 
 def standard_icon(which: QStyle.StandardPixmap) -> QIcon:
     """One of the style's own icons (warning, error, information), which fit light and dark."""
-    style = QApplication.style()
-    return style.standardIcon(which)
+    style = QApplication.style()  # None until a QApplication exists
+    return style.standardIcon(which) if style is not None else QIcon()

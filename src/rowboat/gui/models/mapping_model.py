@@ -171,6 +171,8 @@ class MappingModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
+        if not 0 <= section < len(Column):
+            return None
         return {
             Column.FIELD: self.tr("Field"),
             Column.SOURCE: self.tr("From the file"),

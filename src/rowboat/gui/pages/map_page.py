@@ -66,6 +66,13 @@ class SetSource(QUndoCommand):
         self._session.set_mapping(*self._before)
 
 
+def _same_source(a: FieldSource | None, b: FieldSource | None) -> bool:
+    """The same value for the field, whoever chose it (method and confidence aside)."""
+    if a is None or b is None:
+        return a is b
+    return a.model_copy(update={"method": b.method, "confidence": b.confidence}) == b
+
+
 def _with_source(mapping: Mapping, key: str, source: FieldSource | None) -> Mapping:
     sources = [s for s in mapping.sources if s.field != key]
     if source is not None:
@@ -115,6 +122,7 @@ class MapPage(QWidget):
         self._session, self._keeper, self._runner = session, keeper, runner
         self._workers, self._view_state = workers, view_state
         self._endpoint_id: str | None = None
+        self._editing = False  # a change made in the field editor is being applied
         self._table: object = None
         self.undo_stack = QUndoStack(self)
         self.setAccessibleName(self.tr("Map the columns"))
@@ -242,6 +250,8 @@ class MapPage(QWidget):
 
     @Slot(QItemSelection, QItemSelection)
     def _on_selected(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        if self._editing:
+            return
         rows = self.table.selectionModel().selectedRows()
         table = self._session.table
         if not rows or table is None:
@@ -255,14 +265,20 @@ class MapPage(QWidget):
         mapping, key = self._session.mapping, self._selected_key()
         if mapping is None or key is None:
             return
-        if mapping.for_field(key) == source:
+        if _same_source(mapping.for_field(key), source):
             return
         after = _with_source(mapping, key, source)
         label = self.model.field(self.model.row_of(key)).label
         text = self.tr("change of {field}").format(field=label)
-        self.undo_stack.push(
-            SetSource(self._session, (mapping, self._session.mapping_origin), after, text)
-        )
+        # The editor already shows this edit: filling it again would undo a half-made choice
+        # (joining starts with one ticked column, which reads back as "one column").
+        self._editing = True
+        try:
+            self.undo_stack.push(
+                SetSource(self._session, (mapping, self._session.mapping_origin), after, text)
+            )
+        finally:
+            self._editing = False
 
     @Slot()
     def _on_match_again(self) -> None:

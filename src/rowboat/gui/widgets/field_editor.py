@@ -241,7 +241,7 @@ class FieldEditor(QGroupBox):
             self.columns.addItem(item)
 
     def _enable(self, mode: int) -> None:
-        self.column.setEnabled(mode == _ONE)
+        # The column chooser stays usable: choosing a column is how most fields get one.
         self.part.setEnabled(mode == _ONE)
         self._part_label.setEnabled(mode == _ONE)
         # The join controls take room only when joining: most fields take one column.
