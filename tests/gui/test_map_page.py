@@ -63,7 +63,7 @@ def test_required_fields_come_first_and_an_unmapped_one_stands_out(
     assert first.data(NeedsColumnRole) is True
     assert first.data(Qt.ItemDataRole.DecorationRole) is not None  # an icon, not colour alone
     assert first.data(Qt.ItemDataRole.BackgroundRole) is not None
-    assert model.index(0, Column.SOURCE).data() == "Required: choose a column"
+    assert model.index(0, Column.SOURCE).data() == "Needs a column"
     assert [f.key for f in model.missing_required()] == ["emailAddress"]
     company = model.row_of("company")
     assert model.index(company, Column.SOURCE).data() == "Firma"
@@ -82,7 +82,7 @@ def test_full_name_is_split_and_the_match_is_said_in_words(
     assert _sample(window, "first_name") == "Anna · José · Zoë"
     assert _sample(window, "last_name") == "Müller · García · van Dijk"
     email = model.row_of("email")
-    assert model.index(email, Column.MATCH).data() == "Known name for this field, 95% sure"
+    assert model.index(email, Column.MATCH).data() == "Another name for it, 95% sure"
     assert "Not imported" not in window.map_page.unused.text()
     assert window.map_page.unused.text() == "Every column of the file is imported."
 

@@ -64,6 +64,7 @@ def test_counts_and_the_first_problems_are_listed_in_words(
     )
     texts = [page.problems.item(i).text() for i in range(page.problems.count())]
     assert texts == ["Row 9 · Email: 'chloe.dubois@' is missing the part after the @."]
+    assert page.by_field.text() == "By field: Email 1"
     assert page.export.isEnabled()
 
 

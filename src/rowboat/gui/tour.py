@@ -89,7 +89,8 @@ def _tour(window: MainWindow, out_dir: Path, path: Path, endpoint_id: str) -> in
     _wait([loader.finished, loader.failed, loader.cancelled], lambda: not loader.busy, WAIT_MS)
     if s.table is None:
         _save(window, out_dir, "open")
-        message = window.open_page.banner.message.text() or "the file was not read in time"
+        error = window.open_page.last_error
+        message = error.message if error is not None else "it was not read in time"
         sys.stderr.write(f"The tour could not open '{path.name}': {message}\n")
         return 2
     _save(window, out_dir, "open")

@@ -32,7 +32,7 @@ ENCODING_NAMES: dict[str, str] = {
     "utf-8": "UTF-8",
     "utf-8-sig": "UTF-8 with byte-order mark",
     "utf-16": "UTF-16",
-    "cp1252": "Windows Western European (cp1252)",
+    "cp1252": "Windows Western (cp1252)",
     "iso-8859-1": "Latin-1 (ISO 8859-1)",
     "iso-8859-15": "Latin-9 (ISO 8859-15)",
     "cp1250": "Windows Central European (cp1250)",
@@ -172,9 +172,12 @@ def encoding_reason(encoding: str, raw: bytes = b"") -> str:
         if raw and raw.isascii():
             return "the file holds only plain letters and digits, which read the same in UTF-8"
         return "every byte of the file reads as UTF-8"
-    known = ENCODING_NAMES.get(encoding, encoding)
     if encoding == "cp1252":
-        return f"the file has bytes UTF-8 cannot read; they read as {known}, as Excel writes"
+        return (
+            "the file has bytes UTF-8 cannot read; cp1252, which Excel on Windows writes, "
+            "reads them"
+        )
+    known = ENCODING_NAMES.get(encoding, encoding)
     return f"the file has bytes UTF-8 cannot read; they look most like {known}"
 
 

@@ -87,7 +87,7 @@ def match_words(source: FieldSource | None) -> str:
         return ""
     method = {
         MatchMethod.EXACT: _tr("Same name"),
-        MatchMethod.SYNONYM: _tr("Known name for this field"),
+        MatchMethod.SYNONYM: _tr("Another name for it"),
         MatchMethod.FUZZY: _tr("Similar name"),
         MatchMethod.CONTENT: _tr("Its values look like email addresses"),
         MatchMethod.PROFILE: _tr("Remembered for these columns"),
@@ -114,8 +114,8 @@ def _first_rows(table: Table, rows: int) -> Table:
 class MappingModel(QAbstractTableModel):
     """The endpoint's fields, required ones first, over the session's mapping and table.
 
-    A required field with no source is tinted, carries a warning icon and says "Required: choose
-    a column" (so it never rests on colour). Sample values come from core.apply_mapping on the
+    A required field with no source is tinted and bold, carries a warning icon and says "Needs a
+    column" (so it never rests on colour). Sample values come from core.apply_mapping on the
     first SAMPLE_ROWS rows, so they show the transforms exactly as they will be applied.
     """
 
@@ -169,15 +169,17 @@ class MappingModel(QAbstractTableModel):
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(Column):
             return None
-        if not 0 <= section < len(Column):
+        if role == Qt.ItemDataRole.ToolTipRole and section == Column.SAMPLE:
+            return self.tr("The first rows' values after trimming, joining and splitting, as sent")
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         return {
             Column.FIELD: self.tr("Field"),
             Column.SOURCE: self.tr("From the file"),
             Column.MATCH: self.tr("How it was matched"),
-            Column.SAMPLE: self.tr("First values, as they will be sent"),
+            Column.SAMPLE: self.tr("First values"),
         }[Column(section)]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -216,7 +218,7 @@ class MappingModel(QAbstractTableModel):
             return f"{field.label} *" if field.required else field.label
         if column == Column.SOURCE:
             if source is None:
-                return self.tr("Required: choose a column") if needs else self.tr("Not imported")
+                return self.tr("Needs a column") if needs else self.tr("Not imported")
             return source_words(source)
         if column == Column.MATCH:
             return match_words(source)

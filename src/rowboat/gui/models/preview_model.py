@@ -108,6 +108,8 @@ class PreviewModel(QAbstractTableModel):
                 return self.tr("{n} header").format(n=number)
             if number < self._header_row:
                 return self.tr("{n} skipped").format(n=number)
+            if not any(c.strip() for c in self._rows[section]):
+                return self.tr("{n} blank").format(n=number)
             return str(number)
         if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Vertical:
             number = section + 1
@@ -115,6 +117,8 @@ class PreviewModel(QAbstractTableModel):
                 return self.tr("Row {n} holds the column names").format(n=number)
             if number < self._header_row:
                 return self.tr("Row {n} is above the header and is not imported").format(n=number)
+            if not any(c.strip() for c in self._rows[section]):
+                return self.tr("Row {n} is blank and is not imported").format(n=number)
             return self.tr("Row {n}; click it to make it the header row").format(n=number)
         vertical = orientation == Qt.Orientation.Vertical
         if role == Qt.ItemDataRole.FontRole and vertical and section + 1 == self._header_row:

@@ -158,7 +158,7 @@ class MapPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in ((Column.FIELD, 150), (Column.SOURCE, 170), (Column.MATCH, 170)):
+        for column, width in ((Column.FIELD, 140), (Column.SOURCE, 150), (Column.MATCH, 200)):
             header.resizeSection(column, width)
         self.table.selectionModel().selectionChanged.connect(self._on_selected)
         fields_label = QLabel(self.tr("F&ields (* required):"), self)

@@ -74,6 +74,7 @@ class OpenPage(QWidget):
     ) -> None:
         super().__init__(parent)
         self._session, self._loader, self._view_state = session, loader, view_state
+        self.last_error: RowboatError | None = None  # the last file that could not be read
         self.setAccessibleName(self.tr("Open a file"))
         self.banner = MessageBanner(self)
         self.model = PreviewModel(self)
@@ -109,11 +110,15 @@ class OpenPage(QWidget):
         self.recent.setAccessibleDescription(self.tr("Press Enter to open the selected file again"))
         self.recent.itemActivated.connect(self._on_recent)
         self._recent_label = _label(self.tr("&Recent files"), self.recent)
+        font = self._recent_label.font()
+        font.setBold(True)
+        self._recent_label.setFont(font)
         self._no_recent = QLabel(self.tr("Files you open appear here."), page)
+        self._no_recent.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         column = QVBoxLayout()
         column.addWidget(self._recent_label)
         column.addWidget(self.recent, 1)
-        column.addWidget(self._no_recent)
+        column.addWidget(self._no_recent, 1)
         layout = QHBoxLayout(page)
         layout.addWidget(self.drop_zone, 3)
         layout.addLayout(column, 2)
@@ -149,6 +154,7 @@ class OpenPage(QWidget):
         self.sheet.activated.connect(self._on_sheet)
         self.header_spin = QSpinBox(page)
         self.header_spin.setMinimum(1)
+        self.header_spin.setMaximumWidth(90)
         self.header_spin.setAccessibleName(self.tr("Header row"))
         self.header_spin.setAccessibleDescription(
             self.tr(
@@ -169,6 +175,7 @@ class OpenPage(QWidget):
         for key, name in ENCODING_NAMES.items():
             self.encoding.addItem(name, key)
         self.encoding.activated.connect(self._on_encoding)
+        self.encoding.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.encoding_reason = QLabel(page)
         self.encoding_reason.setWordWrap(True)
         self.delimiter = QComboBox(page)
@@ -180,6 +187,7 @@ class OpenPage(QWidget):
         for key, name in DELIMITER_NAMES.items():
             self.delimiter.addItem(name, key)
         self.delimiter.activated.connect(self._on_delimiter)
+        self.delimiter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.delimiter_reason = QLabel(page)
         self.delimiter_reason.setWordWrap(True)
 
@@ -287,7 +295,6 @@ class OpenPage(QWidget):
             self.recent.addItem(item)
         has = self.recent.count() > 0
         self.recent.setVisible(has)
-        self._recent_label.setVisible(has)
         self._no_recent.setVisible(not has)
         if has:
             self.recent.setCurrentRow(0)
@@ -388,6 +395,7 @@ class OpenPage(QWidget):
 
     @Slot(object)
     def _on_failed(self, error: RowboatError) -> None:
+        self.last_error = error
         self._restore()
         self.banner.show_error(error)
 

@@ -96,6 +96,9 @@ class ReviewSummaryPage(QWidget):
         self.problems.setUniformItemSizes(True)
         self.problems_label = QLabel(self)
         self.problems_label.setBuddy(self.problems)
+        self.by_field = QLabel(self)
+        self.by_field.setWordWrap(True)
+        self.by_field.setAccessibleName(self.tr("Problems by field"))
         self.more = QLabel(self)
         self.more.setWordWrap(True)
         self.export = QPushButton(self.tr("E&xport invalid rows…"), self)
@@ -114,6 +117,7 @@ class ReviewSummaryPage(QWidget):
         layout.addWidget(self.banner)
         layout.addLayout(head)
         layout.addWidget(self.blockers)
+        layout.addWidget(self.by_field)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problems, 1)
         layout.addLayout(buttons)
@@ -145,6 +149,7 @@ class ReviewSummaryPage(QWidget):
             )
             self.problems_label.hide()
             self.problems.hide()
+            self.by_field.clear()
             self.more.clear()
             self.export.setEnabled(False)
             return
@@ -191,6 +196,16 @@ class ReviewSummaryPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, issue.row)
             self.problems.addItem(item)
         total = len(result.issues)
+        counts = result.issues["field"].value_counts()
+        self.by_field.setText(
+            self.tr("By field: {counts}").format(
+                counts=" · ".join(
+                    f"{labels.get(str(k), str(k))} {int(n):,}" for k, n in counts.items()
+                )
+            )
+            if total
+            else ""
+        )
         self.problems_label.setText(self.tr("&Problems ({n}):").format(n=f"{total:,}"))
         self.problems_label.setVisible(total > 0)
         self.problems.setVisible(total > 0)

@@ -116,7 +116,10 @@ class TargetPage(QWidget):
         grid.addLayout(row, 0, 1)
         grid.addWidget(self.connection_note, 1, 1)
         grid.addWidget(self.event_label, 2, 0)
-        grid.addWidget(self.event_combo, 2, 1)
+        event_row = QHBoxLayout()
+        event_row.addWidget(self.event_combo, 2)
+        event_row.addStretch(3)
+        grid.addLayout(event_row, 2, 1)
         grid.addWidget(self.event_help, 3, 1)
         grid.setColumnStretch(1, 1)
 
