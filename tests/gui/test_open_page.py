@@ -48,6 +48,22 @@ def test_the_top_rows_arrive_before_the_whole_table(
     assert window.session.table.columns[0] == "Vorname"
 
 
+def test_a_big_file_shows_its_top_rows_while_the_rest_is_read(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    path = tmp_path / "big.csv"
+    lines = ["Name,Email,City"] + [f"Person {i},p{i}@example.com,Zürich" for i in range(30_000)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    seen: list[tuple[bool, bool]] = []
+    window.loader.preview_ready.connect(
+        lambda _p: seen.append((window.loader.busy, window.session.table is None))
+    )
+    open_and_wait(qtbot, window, path)
+    assert seen == [(True, True)]  # the top rows came while the table was still being read
+    assert window.session.table is not None
+    assert len(window.session.table) == 30_000
+
+
 def test_reading_choices_and_their_reasons_are_shown(
     qtbot: QtBot, window: MainWindow, messy_csv: Path
 ) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rowboat.core.errors import RowboatError
-from rowboat.core.templates import write_template
+from rowboat.gui.mapping_edits import SetSource, same_source, template_job, with_source
 from rowboat.gui.models.mapping_model import Column, MappingModel
 from rowboat.gui.session import MappingOrigin
 from rowboat.gui.widgets.field_editor import FieldEditor
@@ -32,68 +31,15 @@ from rowboat.gui.widgets.message_banner import Kind, MessageBanner
 from rowboat.gui.wording import count
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from rowboat.core.mapping import FieldSource, Mapping
-    from rowboat.core.progress import Reporter
-    from rowboat.core.targets import Endpoint
+    from rowboat.core.errors import RowboatError
+    from rowboat.core.mapping import FieldSource
     from rowboat.gui.mapping_keeper import MappingKeeper
     from rowboat.gui.session import ImportSession
     from rowboat.gui.validation_runner import ValidationRunner
     from rowboat.gui.view_state import ViewState
     from rowboat.gui.workers import Workers
 
-__all__ = ["MapPage", "SetSource"]
-
-
-class SetSource(QUndoCommand):
-    """One mapping edit: the mapping before and after, for Undo and Redo."""
-
-    def __init__(
-        self,
-        session: ImportSession,
-        before: tuple[Mapping, MappingOrigin],
-        after: Mapping,
-        text: str,
-    ) -> None:
-        super().__init__(text)
-        self._session, self._before, self._after = session, before, after
-
-    def redo(self) -> None:
-        self._session.set_mapping(self._after, MappingOrigin.EDITED)
-
-    def undo(self) -> None:
-        self._session.set_mapping(*self._before)
-
-
-def _same_source(a: FieldSource | None, b: FieldSource | None) -> bool:
-    """The same value for the field, whoever chose it (method and confidence aside)."""
-    if a is None or b is None:
-        return a is b
-    return a.model_copy(update={"method": b.method, "confidence": b.confidence}) == b
-
-
-def _with_source(mapping: Mapping, key: str, source: FieldSource | None) -> Mapping:
-    sources = [s for s in mapping.sources if s.field != key]
-    if source is not None:
-        sources.append(source)
-    unmapped = tuple(u for u in mapping.unmapped if u != key)
-    return mapping.model_copy(update={"sources": tuple(sources), "unmapped": unmapped})
-
-
-def _template_job(endpoint: Endpoint, path: Path) -> Callable[[Reporter], Path]:
-    def work(report: Reporter) -> Path:
-        report.raise_if_cancelled()
-        try:
-            return write_template(endpoint, path)
-        except OSError as exc:
-            raise RowboatError(
-                f"Rowboat could not save the template as '{path.name}'.",
-                hint="Close the file if it is open in Excel, or choose another folder.",
-                detail=str(exc),
-            ) from exc
-
-    return work
+__all__ = ["MapPage"]
 
 
 class MapPage(QWidget):
@@ -265,9 +211,9 @@ class MapPage(QWidget):
         mapping, key = self._session.mapping, self._selected_key()
         if mapping is None or key is None:
             return
-        if _same_source(mapping.for_field(key), source):
+        if same_source(mapping.for_field(key), source):
             return
-        after = _with_source(mapping, key, source)
+        after = with_source(mapping, key, source)
         label = self.model.field(self.model.row_of(key)).label
         text = self.tr("change of {field}").format(field=label)
         # The editor already shows this edit: filling it again would undo a half-made choice
@@ -398,7 +344,7 @@ class MapPage(QWidget):
         if not name:
             return
         path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
-        worker = self._workers.start(_template_job(endpoint, path), "writing the template")
+        worker = self._workers.start(template_job(endpoint, path), "writing the template")
         worker.signals.finished.connect(self._on_template_written)
         worker.signals.failed.connect(self._on_template_failed)
 

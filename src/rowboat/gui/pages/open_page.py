@@ -6,31 +6,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from rowboat.core.sources.preview import DELIMITER_NAMES, ENCODING_NAMES
 from rowboat.gui.models.preview_model import PreviewModel
-from rowboat.gui.widgets.drop_zone import SPREADSHEET_SUFFIXES, DropZone
+from rowboat.gui.widgets.drop_zone import SPREADSHEET_SUFFIXES
 from rowboat.gui.widgets.message_banner import Kind, MessageBanner
+from rowboat.gui.widgets.preview_table import PreviewTable
+from rowboat.gui.widgets.reading_controls import ReadingControls
+from rowboat.gui.widgets.start_panel import StartPanel
 from rowboat.gui.wording import count
 
 if TYPE_CHECKING:
@@ -43,7 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["OpenPage"]
 
 _HEADER_SPIN_DELAY_MS = 600  # the header row spin box rereads once the user stops stepping
-_MIN_COLUMN, _MAX_COLUMN = 60, 260  # preview column widths, in pixels
 
 
 def _label(text: str, buddy: QWidget) -> QLabel:
@@ -101,28 +93,11 @@ class OpenPage(QWidget):
     # building -----------------------------------------------------------------------------
 
     def _build_empty(self) -> QWidget:
-        page = QWidget(self)
-        self.drop_zone = DropZone(page)
-        self.drop_zone.dropped.connect(self._on_dropped)
-        self.drop_zone.browse_requested.connect(self.browse)
-        self.recent = QListWidget(page)
-        self.recent.setAccessibleName(self.tr("Recent files"))
-        self.recent.setAccessibleDescription(self.tr("Press Enter to open the selected file again"))
-        self.recent.itemActivated.connect(self._on_recent)
-        self._recent_label = _label(self.tr("&Recent files"), self.recent)
-        font = self._recent_label.font()
-        font.setBold(True)
-        self._recent_label.setFont(font)
-        self._no_recent = QLabel(self.tr("Files you open appear here."), page)
-        self._no_recent.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        column = QVBoxLayout()
-        column.addWidget(self._recent_label)
-        column.addWidget(self.recent, 1)
-        column.addWidget(self._no_recent, 1)
-        layout = QHBoxLayout(page)
-        layout.addWidget(self.drop_zone, 3)
-        layout.addLayout(column, 2)
-        return page
+        self.start = StartPanel(self)
+        self.start.open_requested.connect(self._on_open_requested)
+        self.start.browse_requested.connect(self.browse)
+        self.drop_zone, self.recent = self.start.drop_zone, self.start.recent
+        return self.start
 
     def _build_file(self) -> QWidget:
         page = QWidget(self)
@@ -148,84 +123,25 @@ class OpenPage(QWidget):
         top.addLayout(names, 1)
         top.addWidget(self.another, alignment=Qt.AlignmentFlag.AlignTop)
 
-        self.sheet = QComboBox(page)
-        self.sheet.setAccessibleName(self.tr("Sheet"))
-        self.sheet.setAccessibleDescription(self.tr("The sheet of the workbook to import"))
+        self.reading = ReadingControls(page)
+        r = self.reading
+        self.sheet, self.header_spin, self.find_header = r.sheet, r.header_spin, r.find_header
+        self.header_reason = r.header_reason
+        self.encoding, self.encoding_reason = r.encoding, r.encoding_reason
+        self.delimiter, self.delimiter_reason = r.delimiter, r.delimiter_reason
         self.sheet.activated.connect(self._on_sheet)
-        self.header_spin = QSpinBox(page)
-        self.header_spin.setMinimum(1)
-        self.header_spin.setMaximumWidth(90)
-        self.header_spin.setAccessibleName(self.tr("Header row"))
-        self.header_spin.setAccessibleDescription(
-            self.tr(
-                "The row that holds the column names; clicking a row in the preview sets it too"
-            )
-        )
         self.header_spin.valueChanged.connect(self._on_header_spin)
-        self.find_header = QPushButton(self.tr("Find &it for me"), page)
-        self.find_header.setAccessibleName(self.tr("Find the header row automatically"))
-        self.find_header.setAccessibleDescription(self.tr("Lets Rowboat find the header row again"))
         self.find_header.clicked.connect(self._on_find_header)
-        self.header_reason = QLabel(page)
-        self.header_reason.setWordWrap(True)
-        self.encoding = QComboBox(page)
-        self.encoding.setAccessibleName(self.tr("Encoding"))
-        self.encoding.setAccessibleDescription(self.tr("How the text file's bytes become letters"))
-        self.encoding.addItem(self.tr("Detect"), None)
-        for key, name in ENCODING_NAMES.items():
-            self.encoding.addItem(name, key)
         self.encoding.activated.connect(self._on_encoding)
-        self.encoding.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.encoding_reason = QLabel(page)
-        self.encoding_reason.setWordWrap(True)
-        self.delimiter = QComboBox(page)
-        self.delimiter.setAccessibleName(self.tr("Delimiter"))
-        self.delimiter.setAccessibleDescription(
-            self.tr("The character between the cells of a line")
-        )
-        self.delimiter.addItem(self.tr("Detect"), None)
-        for key, name in DELIMITER_NAMES.items():
-            self.delimiter.addItem(name, key)
         self.delimiter.activated.connect(self._on_delimiter)
-        self.delimiter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.delimiter_reason = QLabel(page)
-        self.delimiter_reason.setWordWrap(True)
 
-        grid = QGridLayout()
-        grid.setColumnStretch(3, 1)
-        self._sheet_label = _label(self.tr("&Sheet:"), self.sheet)
-        grid.addWidget(self._sheet_label, 0, 0)
-        grid.addWidget(self.sheet, 0, 1, 1, 2)
-        grid.addWidget(_label(self.tr("Hea&der row:"), self.header_spin), 1, 0)
-        grid.addWidget(self.header_spin, 1, 1)
-        grid.addWidget(self.find_header, 1, 2)
-        grid.addWidget(self.header_reason, 1, 3)
-        self._encoding_label = _label(self.tr("Enc&oding:"), self.encoding)
-        grid.addWidget(self._encoding_label, 2, 0)
-        grid.addWidget(self.encoding, 2, 1, 1, 2)
-        grid.addWidget(self.encoding_reason, 2, 3)
-        self._delimiter_label = _label(self.tr("De&limiter:"), self.delimiter)
-        grid.addWidget(self._delimiter_label, 3, 0)
-        grid.addWidget(self.delimiter, 3, 1, 1, 2)
-        grid.addWidget(self.delimiter_reason, 3, 3)
-
-        self.table = QTableView(page)
+        self.table = PreviewTable(page)
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.tr("Preview of the top rows"))
         self.table.setAccessibleDescription(
             self.tr("The first rows of the sheet as read; click a row to make it the header row")
         )
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.horizontalHeader().setDefaultSectionSize(130)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        self.table.clicked.connect(self._on_row_clicked)
-        self.table.activated.connect(self._on_row_clicked)
-        self.table.verticalHeader().sectionClicked.connect(self._on_row_section)
+        self.table.row_chosen.connect(self._choose_header)
         self._preview_label = _label(
             self.tr("&Preview (click a row to make it the header):"), self.table
         )
@@ -254,7 +170,7 @@ class OpenPage(QWidget):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addLayout(grid)
+        layout.addWidget(self.reading)
         layout.addWidget(self._preview_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notes)
@@ -286,26 +202,11 @@ class OpenPage(QWidget):
             self._loader.cancel()
 
     def refresh_recent(self) -> None:
-        self.recent.clear()
-        for path in self._view_state.recent_files:
-            item = QListWidgetItem(path.name)
-            item.setData(Qt.ItemDataRole.UserRole, str(path))
-            item.setToolTip(str(path))
-            item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, str(path.parent))
-            self.recent.addItem(item)
-        has = self.recent.count() > 0
-        self.recent.setVisible(has)
-        self._no_recent.setVisible(not has)
-        if has:
-            self.recent.setCurrentRow(0)
+        self.start.set_recent(self._view_state.recent_files)
 
     @Slot(object)
-    def _on_dropped(self, path: Path) -> None:
+    def _on_open_requested(self, path: Path) -> None:
         self.open_file(path)
-
-    @Slot(QListWidgetItem)
-    def _on_recent(self, item: QListWidgetItem) -> None:
-        self.open_file(Path(str(item.data(Qt.ItemDataRole.UserRole))))
 
     @Slot(int)
     def _on_sheet(self, index: int) -> None:
@@ -315,19 +216,12 @@ class OpenPage(QWidget):
         if current is not None and name and name != (current.sheet or shown):
             self._loader.set_sheet(name)
 
-    @Slot(QModelIndex)
-    def _on_row_clicked(self, index: QModelIndex) -> None:
-        self._choose_header(index.row() + 1)
-
     @Slot(int)
-    def _on_row_section(self, section: int) -> None:
-        self._choose_header(section + 1)
-
     def _choose_header(self, row: int) -> None:
         if row == self.model.header_row or self.model.rowCount() == 0:
             return
         self.model.set_header_row(row)
-        self._set_spin(row)
+        self.reading.set_header_row(row)
         self.header_reason.setText(self.tr("chosen by you; reading the file again…"))
         self._loader.set_header_row(row)
 
@@ -425,40 +319,10 @@ class OpenPage(QWidget):
         )
         self.model.set_preview(preview)
         if fit:
-            self._fit_columns(preview)
+            self.table.fit_columns(preview)
         self.file_label.setText(preview.path.name)
         self.file_label.setToolTip(str(preview.path))
-        workbook = bool(preview.sheets)
-        for widget in (self._sheet_label, self.sheet):
-            widget.setVisible(workbook)
-        text = preview.encoding is not None
-        for widget in (
-            self._encoding_label,
-            self.encoding,
-            self.encoding_reason,
-            self._delimiter_label,
-            self.delimiter,
-            self.delimiter_reason,
-        ):
-            widget.setVisible(text)
-        self.sheet.blockSignals(True)
-        self.sheet.clear()
-        self.sheet.addItems(list(preview.sheets))
-        if preview.sheet is not None:
-            self.sheet.setCurrentText(preview.sheet)
-        self.sheet.blockSignals(False)
-        self.header_spin.setMaximum(max(len(preview.rows), preview.header_row, 1))
-        self._set_spin(preview.header_row)
-        if preview.header_detected:
-            self.header_reason.setText(self.tr("found automatically"))
-        else:
-            self.header_reason.setText(self.tr("chosen by you"))
-        self.find_header.setEnabled(not preview.header_detected)
-        if text:
-            self._show_choice(self.encoding, preview.encoding, ENCODING_NAMES, "encoding")
-            self.encoding_reason.setText(self._reason(preview.encoding_reason))
-            self._show_choice(self.delimiter, preview.delimiter, DELIMITER_NAMES, "delimiter")
-            self.delimiter_reason.setText(self._reason(preview.delimiter_reason))
+        self.reading.show_preview(preview, self._loader.pending or self._session.reading)
         table = self._session.table if final else None
         if table is not None:
             self.summary.setText(self._summary(preview, len(table), len(table.columns)))
@@ -467,41 +331,6 @@ class OpenPage(QWidget):
         else:
             self.summary.setText(self.tr("Reading every row; the top rows are shown below."))
             self.notes.setVisible(False)
-
-    def _fit_columns(self, preview: Preview) -> None:
-        """Columns as wide as the header and the rows below it (a title above it may be long),
-        within limits; the preview holds a few dozen rows, so measuring them is quick."""
-        bold = QFont(self.table.font())
-        bold.setBold(True)
-        plain, strong = QFontMetrics(self.table.font()), QFontMetrics(bold)
-        rows = preview.rows[preview.header_row - 1 :]
-        header = self.table.horizontalHeader()
-        for column in range(preview.width):
-            cells = [r[column] for r in rows[1:] if column < len(r)]
-            width = max((plain.horizontalAdvance(c) for c in cells), default=0)
-            if rows and column < len(rows[0]):
-                width = max(width, strong.horizontalAdvance(rows[0][column]))
-            header.resizeSection(column, min(max(width + 16, _MIN_COLUMN), _MAX_COLUMN))
-
-    def _reason(self, reason: str) -> str:
-        return self.tr("because {reason}").format(reason=reason) if reason else ""
-
-    def _show_choice(
-        self, combo: QComboBox, used: str | None, names: dict[str, str], what: str
-    ) -> None:
-        """Select the user's choice, or "Detect" naming what was detected."""
-        chosen = self._loader.pending or self._session.reading
-        by_user = getattr(chosen, what, None) if chosen is not None else None
-        combo.blockSignals(True)
-        detected = names.get(used or "", used or "")
-        combo.setItemText(0, self.tr("Detected: {name}").format(name=detected))
-        combo.setCurrentIndex(combo.findData(by_user) if by_user else 0)
-        combo.blockSignals(False)
-
-    def _set_spin(self, row: int) -> None:
-        self.header_spin.blockSignals(True)
-        self.header_spin.setValue(row)
-        self.header_spin.blockSignals(False)
 
     def _summary(self, preview: Preview, rows: int, columns: int) -> str:
         where = (

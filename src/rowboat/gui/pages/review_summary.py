@@ -159,7 +159,7 @@ class ReviewSummaryPage(QWidget):
         invalid = count(
             result.invalid_count, self.tr("{n} row has problems"), self.tr("{n} rows have problems")
         )
-        self.headline.setText(f"{valid}; {invalid}.")
+        self.headline.setText(self.tr("{ready}; {problems}.").format(ready=valid, problems=invalid))
         good = result.invalid_count == 0 and not result.blockers
         icon = (
             QStyle.StandardPixmap.SP_DialogApplyButton

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
@@ -85,6 +85,13 @@ class DropZone(QFrame):
         # so the change shows without relying on colour.
         line = "3px solid palette(highlight)" if dragging else "2px dashed palette(mid)"
         self.setStyleSheet(f"QFrame#dropZone {{ border: {line}; border-radius: 10px; }}")
+
+    def changeEvent(self, event: QEvent) -> None:
+        # A switch between light and dark changes the palette: palette() in the style sheet is
+        # resolved when the sheet is set, so set it again.
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle(dragging=False)
+        super().changeEvent(event)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_file(event.mimeData()) is not None:

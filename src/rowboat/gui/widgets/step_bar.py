@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QWidget
 
 __all__ = ["Step", "StepBar", "step_label"]
+
+
+# The current step is underlined in the highlight colour and bold; the focused one dotted.
+_STYLE = (
+    "QToolButton { border: none; border-bottom: 3px solid transparent; padding: 6px 10px; }"
+    "QToolButton:checked { border-bottom: 3px solid palette(highlight); }"
+    "QToolButton:focus { border-bottom: 3px dotted palette(highlight); }"
+)
 
 
 class Step(IntEnum):
@@ -66,13 +74,19 @@ class StepBar(QWidget):
             self._buttons.append(button)
             layout.addWidget(button)
         layout.addStretch(1)
-        self.setStyleSheet(
-            "QToolButton { border: none; border-bottom: 3px solid transparent; padding: 6px 10px; }"
-            "QToolButton:checked { border-bottom: 3px solid palette(highlight); }"
-            "QToolButton:focus { border-bottom: 3px dotted palette(highlight); }"
-        )
+        self._restyle()
         self._group.idClicked.connect(self._on_clicked)
         self._refresh()
+
+    def _restyle(self) -> None:
+        self.setStyleSheet(_STYLE)
+
+    def changeEvent(self, event: QEvent) -> None:
+        # palette() in a style sheet is resolved when it is set: set it again after a switch
+        # between light and dark.
+        if event.type() == QEvent.Type.PaletteChange:
+            self._restyle()
+        super().changeEvent(event)
 
     @property
     def current(self) -> Step:
