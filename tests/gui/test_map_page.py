@@ -270,3 +270,14 @@ def test_a_template_that_cannot_be_written_gets_a_plain_message(
     window.map_page.download_template()
     qtbot.waitUntil(window.map_page.problem.isVisible, timeout=TIMEOUT_MS)
     assert "could not save the template" in window.map_page.problem.message.text()
+
+
+def test_enter_on_a_field_goes_to_its_column_chooser(
+    qtbot: QtBot, window: MainWindow, messy_xlsx: Path
+) -> None:
+    _to_map(qtbot, window, messy_xlsx, "plandocket.contacts")
+    table = window.map_page.table
+    table.setFocus()
+    _select(window, "mobile")
+    QTest.keyClick(table, Qt.Key.Key_Return)
+    assert window.map_page.editor.column.hasFocus()

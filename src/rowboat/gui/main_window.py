@@ -74,7 +74,7 @@ class MainWindow(QMainWindow):
             self.session, self.keeper, self.runner, self.workers, self.view_state, self
         )
         self.review_step = ReviewStep(self.session, self.runner, self)
-        self.submit_page = SubmitPage(self.session, self)
+        self.submit_page = SubmitPage(self.session, self.review_step.corrected_result, self)
         self.pages: dict[Step, QWidget] = {
             Step.OPEN: self.open_page,
             Step.TARGET: self.target_page,
@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
 
         self.step_bar.step_chosen.connect(self._on_step_chosen)
         self.target_page.accepted.connect(self.go_next)
+        self.review_step.edited.connect(self.submit_page.refresh)
         self.open_page.recent_files_changed.connect(self.menu_actions.refresh_recent)
         self.map_page.status.connect(self.show_status)
         self.loader.failed.connect(self._on_read_failed)

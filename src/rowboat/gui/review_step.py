@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from rowboat.gui.pages.review_summary import ReviewSummaryPage as ReviewPage
@@ -16,6 +16,7 @@ from rowboat.gui.pages.review_summary import ReviewSummaryPage as ReviewPage
 if TYPE_CHECKING:
     from PySide6.QtGui import QUndoStack
 
+    from rowboat.core.validation import ValidationResult
     from rowboat.gui.session import ImportSession
     from rowboat.gui.validation_runner import ValidationRunner
 
@@ -24,7 +25,13 @@ __all__ = ["ReviewPage", "ReviewStep"]
 
 class ReviewStep(QWidget):
     """Shows "Checking the rows…" (or what is missing) until the session has a result, then the
-    review page with it. The page only ever gets a real ValidationResult."""
+    review page with it. The page only ever gets a real ValidationResult.
+
+    Signals:
+        edited(): the user changed a cell on the review page (corrected_result() changed).
+    """
+
+    edited = Signal()
 
     def __init__(
         self, session: ImportSession, runner: ValidationRunner, parent: QWidget | None = None
@@ -42,6 +49,7 @@ class ReviewStep(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._stack)
+        self.page.edited.connect(self.edited)
         session.result_changed.connect(self._on_result)
         runner.busy_changed.connect(self._on_busy)
         self._on_result()
@@ -49,6 +57,10 @@ class ReviewStep(QWidget):
     @property
     def undo_stack(self) -> QUndoStack:
         return self.page.undo_stack
+
+    def corrected_result(self) -> ValidationResult | None:
+        """The checked rows with the user's edits on the review page, or None before a check."""
+        return self.page.corrected_result() if self.showing_result else None
 
     @property
     def showing_result(self) -> bool:

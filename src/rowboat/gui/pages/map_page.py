@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QItemSelection, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -107,6 +107,7 @@ class MapPage(QWidget):
         for column, width in ((Column.FIELD, 140), (Column.SOURCE, 150), (Column.MATCH, 200)):
             header.resizeSection(column, width)
         self.table.selectionModel().selectionChanged.connect(self._on_selected)
+        self.table.activated.connect(self._on_activated)
         fields_label = QLabel(self.tr("F&ields (* required):"), self)
         fields_label.setBuddy(self.table)
 
@@ -205,6 +206,15 @@ class MapPage(QWidget):
             return
         row = rows[0].row()
         self.editor.set_field(self.model.field(row), self.model.source(row), table.columns)
+
+    @Slot(QModelIndex)
+    def _on_activated(self, index: QModelIndex) -> None:
+        """Enter on a field goes to its column chooser, ready to type."""
+        if index.isValid():
+            self.editor.column.setFocus(Qt.FocusReason.OtherFocusReason)
+            line = self.editor.column.lineEdit()
+            if line is not None:
+                line.selectAll()
 
     @Slot(object)
     def _on_source_edited(self, source: FieldSource | None) -> None:

@@ -12,6 +12,9 @@ from rowboat.core.targets.events import event_choice
 from rowboat.gui.wording import count
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rowboat.core.validation import ValidationResult
     from rowboat.gui.session import ImportSession
 
 __all__ = ["SubmitPage"]
@@ -20,9 +23,16 @@ __all__ = ["SubmitPage"]
 class SubmitPage(QWidget):
     """What submitting would send, from the session; the Submit button waits for the core."""
 
-    def __init__(self, session: ImportSession, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        session: ImportSession,
+        result_of: Callable[[], ValidationResult | None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._session = session
+        # The Review step's corrected result when it has one (cells fixed there count here).
+        self._result_of = result_of or (lambda: session.result)
         self.setAccessibleName(self.tr("Submit and track"))
         heading = QLabel(self.tr("Submit && Track").replace("&&", "&"), self)
         font = heading.font()
@@ -55,13 +65,13 @@ class SubmitPage(QWidget):
         layout.addWidget(self.submit, alignment=Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         for signal in (session.result_changed, session.target_changed):
-            signal.connect(self._refresh)
-        self._refresh()
+            signal.connect(self.refresh)
+        self.refresh()
 
     @Slot()
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
         s = self._session
-        result, endpoint = s.result, s.endpoint
+        result, endpoint = self._result_of(), s.endpoint
         if result is None or endpoint is None:
             self.plan.setText(self.tr("Nothing is checked yet: open a file and choose a target."))
             return
