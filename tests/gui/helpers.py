@@ -22,11 +22,23 @@ def open_and_wait(qtbot: QtBot, win: MainWindow, path: Path) -> None:
     qtbot.waitUntil(lambda: not win.loader.busy, timeout=TIMEOUT_MS)
 
 
-def wait_for_result(qtbot: QtBot, win: MainWindow) -> None:
-    """Wait until the rows are checked with the session's current inputs."""
+def wait_for_mapping(qtbot: QtBot, win: MainWindow) -> None:
+    """Wait until the columns are matched for the chosen endpoint."""
     qtbot.waitUntil(
-        lambda: not win.runner.busy and win.session.result is not None, timeout=TIMEOUT_MS
+        lambda: not win.keeper.busy and win.session.mapping is not None, timeout=TIMEOUT_MS
     )
+
+
+def wait_for_result(qtbot: QtBot, win: MainWindow) -> None:
+    """Wait until the rows are checked with the session's current table, target and mapping."""
+    s = win.session
+
+    def checked() -> bool:
+        if win.loader.busy or win.keeper.busy or win.runner.busy or s.result is None:
+            return False
+        return s.result.table is s.table and s.result.mapping == s.mapping
+
+    qtbot.waitUntil(checked, timeout=TIMEOUT_MS)
 
 
 def wait_until_idle(qtbot: QtBot, win: MainWindow) -> None:

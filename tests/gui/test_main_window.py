@@ -14,7 +14,13 @@ from PySide6.QtWidgets import QApplication
 
 from rowboat import __version__
 from rowboat.gui.widgets.step_bar import Step
-from tests.gui.helpers import TIMEOUT_MS, open_and_wait, step, wait_for_result
+from tests.gui.helpers import (
+    TIMEOUT_MS,
+    open_and_wait,
+    step,
+    wait_for_mapping,
+    wait_for_result,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -138,6 +144,7 @@ def test_undo_follows_the_page_shown(qtbot: QtBot, window: MainWindow, messy_xls
     window.target_page.select_endpoint("plandocket.contacts")
     window.go_to(Step.MAP)
     assert window.undo_group.activeStack() is window.map_page.undo_stack
+    wait_for_mapping(qtbot, window)
     window.map_page.table.selectRow(window.map_page.model.row_of("company_name"))
     window.map_page.editor.nowhere.click()
     assert window.menu_actions.undo.isEnabled()

@@ -15,10 +15,10 @@ from PySide6.QtTest import QTest
 from rowboat.core.mapping import MatchMethod, ProfileStore, match_columns
 from rowboat.core.sources import open_table
 from rowboat.core.targets import get_endpoint
-from rowboat.gui.models.mapping_model import Column, MappingModel, NeedsColumnRole
+from rowboat.gui.models.mapping_model import Column, MappingModel, NeedsColumnRole, sample_values
 from rowboat.gui.session import MappingOrigin
 from rowboat.gui.widgets.step_bar import Step
-from tests.gui.helpers import TIMEOUT_MS, open_and_wait, wait_for_result
+from tests.gui.helpers import TIMEOUT_MS, open_and_wait, wait_for_mapping, wait_for_result
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,7 +43,9 @@ def _select(win: MainWindow, key: str) -> None:
     win.map_page.table.selectRow(row)
 
 
-def _sample(win: MainWindow, key: str) -> str:
+def _sample(qtbot: QtBot, win: MainWindow, key: str) -> str:
+    """The field's first values once they are worked out (in a worker) for the latest mapping."""
+    qtbot.waitUntil(lambda: not win.map_page.samples_busy, timeout=TIMEOUT_MS)
     model = win.map_page.model
     return str(model.index(model.row_of(key), Column.SAMPLE).data())
 
@@ -56,7 +58,9 @@ def test_required_fields_come_first_and_an_unmapped_one_stands_out(
     table = open_table(path)
     endpoint = get_endpoint("eloqua.event-registrants")
     model = MappingModel()
-    model.set_context(endpoint, table, match_columns(table.columns, endpoint))
+    mapping = match_columns(table.columns, endpoint)
+    model.set_context(endpoint, table, mapping)
+    model.set_samples(sample_values(table, mapping))
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     first = model.index(0, Column.FIELD)
     assert first.data() == "Email address *"
@@ -79,8 +83,8 @@ def test_full_name_is_split_and_the_match_is_said_in_words(
     first = model.row_of("first_name")
     assert model.index(first, Column.SOURCE).data() == "First part of “Name”"
     assert model.index(first, Column.MATCH).data() == "A full name, split, 90% sure"
-    assert _sample(window, "first_name") == "Anna · José · Zoë"
-    assert _sample(window, "last_name") == "Müller · García · van Dijk"
+    assert _sample(qtbot, window, "first_name") == "Anna · José · Zoë"
+    assert _sample(qtbot, window, "last_name") == "Müller · García · van Dijk"
     email = model.row_of("email")
     assert model.index(email, Column.MATCH).data() == "Another name for it, 95% sure"
     assert "Not imported" not in window.map_page.unused.text()
@@ -108,7 +112,7 @@ def test_remapping_a_column_by_typing_checks_the_rows_again(
     assert source.columns == ("Company",)
     assert source.method is MatchMethod.MANUAL
     assert window.session.mapping_origin is MappingOrigin.EDITED
-    assert _sample(window, "mobile") == "Acme GmbH · Globex SA · Umbrella BV"
+    assert _sample(qtbot, window, "mobile") == "Acme GmbH · Globex SA · Umbrella BV"
     qtbot.waitUntil(lambda: window.session.result is not before, timeout=TIMEOUT_MS)
     wait_for_result(qtbot, window)
     result = window.session.result
@@ -149,15 +153,15 @@ def test_columns_can_be_joined_and_a_value_given_for_every_row(
         editor.columns.item(i).text(): editor.columns.item(i) for i in range(editor.columns.count())
     }
     items["Name"].setCheckState(Qt.CheckState.Checked)
-    assert _sample(window, "company_name").startswith("Acme GmbH Anna Müller")
+    assert _sample(qtbot, window, "company_name").startswith("Acme GmbH Anna Müller")
     editor.separator.setText(" / ")
     editor.separator.editingFinished.emit()
-    assert _sample(window, "company_name").startswith("Acme GmbH / Anna Müller")
+    assert _sample(qtbot, window, "company_name").startswith("Acme GmbH / Anna Müller")
     _select(window, "city")
     editor.constant_mode.click()
     editor.constant.setText("Berlin")
     editor.constant.editingFinished.emit()
-    assert _sample(window, "city") == "Berlin · Berlin · Berlin"
+    assert _sample(qtbot, window, "city") == "Berlin · Berlin · Berlin"
 
 
 def test_case_and_the_whole_name_can_be_chosen(
@@ -168,10 +172,10 @@ def test_case_and_the_whole_name_can_be_chosen(
     _select(window, "last_name")
     editor.case.setCurrentIndex(editor.case.findData("upper"))
     editor.case.activated.emit(editor.case.currentIndex())
-    assert _sample(window, "last_name") == "MÜLLER · GARCÍA · VAN DIJK"
+    assert _sample(qtbot, window, "last_name") == "MÜLLER · GARCÍA · VAN DIJK"
     editor.part.setCurrentIndex(0)
     editor.part.activated.emit(0)
-    assert _sample(window, "last_name") == "ANNA MÜLLER · JOSÉ GARCÍA · ZOË VAN DIJK"
+    assert _sample(qtbot, window, "last_name") == "ANNA MÜLLER · JOSÉ GARCÍA · ZOË VAN DIJK"
     assert not editor.date_format.isVisible()
 
 
@@ -222,6 +226,7 @@ def test_a_mapping_is_remembered_for_files_with_the_same_columns(
     later.show()
     open_and_wait(qtbot, later, copy)
     assert later.go_to(Step.MAP)  # the last target is chosen again
+    wait_for_mapping(qtbot, later)
     assert later.session.mapping_origin is MappingOrigin.PROFILE
     mapping = later.session.mapping
     assert mapping is not None
@@ -229,6 +234,7 @@ def test_a_mapping_is_remembered_for_files_with_the_same_columns(
     assert "remembered" in later.map_page.origin.message.text()
     assert later.map_page.match_again.isVisible()
     later.map_page.match_again.click()
+    wait_for_mapping(qtbot, later)
     assert later.session.mapping_origin.value == "automatic"
     mapping = later.session.mapping
     assert mapping is not None

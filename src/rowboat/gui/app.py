@@ -183,11 +183,11 @@ def main(path: str | None = None, tour_dir: str | None = None) -> int:
     qInstallMessageHandler(_qt_message)
     app = create_application(sys.argv[:1])
     log.info("Rowboat %s starting", __version__)
-    collector = GarbageCollector(app)
-    collector.start()
     from rowboat.gui.warmup import warm_up
 
     warm_up()  # before the window: first-use imports would otherwise freeze it mid-read
+    collector = GarbageCollector(app)
+    collector.start()
     try:
         if tour_dir is not None:
             from rowboat.gui.tour import run_tour

@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.session = ImportSession(self)
         self.workers = Workers(self)
         self.loader = TableLoader(self.session, self.workers, self)
-        self.keeper = MappingKeeper(self.session, profiles or ProfileStore(), self)
+        self.keeper = MappingKeeper(self.session, profiles or ProfileStore(), self.workers, self)
         self.runner = ValidationRunner(self.session, self.workers, self)
 
         self.step_bar = StepBar(self)

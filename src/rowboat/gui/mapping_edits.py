@@ -1,4 +1,4 @@
-"""Mapping edits: one undoable change of a field's source, and the template download job."""
+"""Mapping edits: one undoable change of a field's source; the jobs of the Map step's workers."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtGui import QUndoCommand
 
 from rowboat.core.errors import RowboatError
 from rowboat.core.templates import write_template
+from rowboat.gui.models.mapping_model import Samples, sample_values
 from rowboat.gui.session import MappingOrigin
 
 if TYPE_CHECKING:
@@ -17,10 +18,11 @@ if TYPE_CHECKING:
 
     from rowboat.core.mapping import FieldSource, Mapping
     from rowboat.core.progress import Reporter
+    from rowboat.core.table import Table
     from rowboat.core.targets import Endpoint
     from rowboat.gui.session import ImportSession
 
-__all__ = ["SetSource", "same_source", "template_job", "with_source"]
+__all__ = ["SetSource", "same_source", "samples_job", "template_job", "with_source"]
 
 
 class SetSource(QUndoCommand):
@@ -57,6 +59,14 @@ def with_source(mapping: Mapping, key: str, source: FieldSource | None) -> Mappi
         sources.append(source)
     unmapped = tuple(u for u in mapping.unmapped if u != key)
     return mapping.model_copy(update={"sources": tuple(sources), "unmapped": unmapped})
+
+
+def samples_job(table: Table, mapping: Mapping) -> Callable[[Reporter], Samples]:
+    def work(report: Reporter) -> Samples:
+        report.raise_if_cancelled()
+        return sample_values(table, mapping)
+
+    return work
 
 
 def template_job(endpoint: Endpoint, path: Path) -> Callable[[Reporter], Path]:

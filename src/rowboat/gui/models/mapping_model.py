@@ -3,6 +3,7 @@ sure the match is, and its first values after the transforms."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +33,9 @@ __all__ = [
     "FieldKeyRole",
     "MappingModel",
     "NeedsColumnRole",
+    "Samples",
     "match_words",
+    "sample_values",
     "source_words",
 ]
 
@@ -102,21 +105,36 @@ def match_words(source: FieldSource | None) -> str:
     )
 
 
-def _first_rows(table: Table, rows: int) -> Table:
-    return Table(
-        frame=table.frame.head(rows),
-        source_rows=table.source_rows[:rows],
+@dataclass(frozen=True)
+class Samples:
+    """The first values of each mapped field as they will be sent, or why there are none."""
+
+    values: dict[str, list[str]]
+    problem: str = ""
+
+
+def sample_values(table: Table, mapping: Mapping) -> Samples:
+    """core.apply_mapping on the first SAMPLE_ROWS rows (run in a worker: pandas takes tens of
+    milliseconds even for three rows)."""
+    first = Table(
+        frame=table.frame.head(SAMPLE_ROWS),
+        source_rows=table.source_rows[:SAMPLE_ROWS],
         headers=table.headers,
         info=table.info,
     )
+    try:
+        shaped = apply_mapping(first, mapping)
+    except RowboatError as exc:
+        return Samples({}, exc.message)
+    return Samples({k: shaped[k].tolist() for k in shaped.columns})
 
 
 class MappingModel(QAbstractTableModel):
     """The endpoint's fields, required ones first, over the session's mapping and table.
 
     A required field with no source is tinted and bold, carries a warning icon and says "Needs a
-    column" (so it never rests on colour). Sample values come from core.apply_mapping on the
-    first SAMPLE_ROWS rows, so they show the transforms exactly as they will be applied.
+    column" (so it never rests on colour). Sample values (set_samples, from sample_values) come
+    from core.apply_mapping on the first rows, so they show the transforms exactly as applied.
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -133,15 +151,14 @@ class MappingModel(QAbstractTableModel):
         fields = list(endpoint.fields) if endpoint is not None else []
         self._fields = [f for f in fields if f.required] + [f for f in fields if not f.required]
         self._mapping = mapping if endpoint is not None else None
-        self._samples, self._sample_problem = {}, ""
-        if table is not None and mapping is not None and mapping.sources:
-            try:
-                shaped = apply_mapping(_first_rows(table, SAMPLE_ROWS), mapping)
-            except RowboatError as exc:
-                self._sample_problem = exc.message
-            else:
-                self._samples = {k: shaped[k].tolist() for k in shaped.columns}
         self.endResetModel()
+
+    def set_samples(self, samples: Samples) -> None:
+        """The first values for the current mapping (until they come, the previous ones stay)."""
+        self._samples, self._sample_problem = samples.values, samples.problem
+        if self._fields:
+            last = self.rowCount() - 1
+            self.dataChanged.emit(self.index(0, Column.SAMPLE), self.index(last, Column.SAMPLE))
 
     def field(self, row: int) -> Field:
         return self._fields[row]

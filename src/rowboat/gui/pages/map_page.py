@@ -23,8 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rowboat.gui.mapping_edits import SetSource, same_source, template_job, with_source
-from rowboat.gui.models.mapping_model import Column, MappingModel
+from rowboat.gui.mapping_edits import (
+    SetSource,
+    same_source,
+    samples_job,
+    template_job,
+    with_source,
+)
+from rowboat.gui.models.mapping_model import Column, MappingModel, Samples
 from rowboat.gui.session import MappingOrigin
 from rowboat.gui.widgets.field_editor import FieldEditor
 from rowboat.gui.widgets.message_banner import Kind, MessageBanner
@@ -37,7 +43,7 @@ if TYPE_CHECKING:
     from rowboat.gui.session import ImportSession
     from rowboat.gui.validation_runner import ValidationRunner
     from rowboat.gui.view_state import ViewState
-    from rowboat.gui.workers import Workers
+    from rowboat.gui.workers import Worker, Workers
 
 __all__ = ["MapPage"]
 
@@ -69,6 +75,7 @@ class MapPage(QWidget):
         self._workers, self._view_state = workers, view_state
         self._endpoint_id: str | None = None
         self._editing = False  # a change made in the field editor is being applied
+        self._samples_worker: Worker | None = None
         self._table: object = None
         self.undo_stack = QUndoStack(self)
         self.setAccessibleName(self.tr("Map the columns"))
@@ -166,6 +173,7 @@ class MapPage(QWidget):
         session.target_changed.connect(self._on_context)
         session.result_changed.connect(self._on_result)
         runner.busy_changed.connect(self._on_checking)
+        keeper.busy_changed.connect(self._on_matching)
         runner.failed.connect(self._on_check_failed)
         self._on_mapping()
 
@@ -180,11 +188,39 @@ class MapPage(QWidget):
             self.undo_stack.clear()
             self._endpoint_id, self._table = endpoint_id, self._session.table
 
+    @property
+    def samples_busy(self) -> bool:
+        """The first values for the latest mapping are still being worked out."""
+        return self._samples_worker is not None
+
+    def _request_samples(self) -> None:
+        table, mapping = self._session.table, self._session.mapping
+        if table is None or mapping is None or not mapping.sources:
+            self._samples_worker = None
+            self.model.set_samples(Samples({}))
+            return
+        if self._samples_worker is not None:
+            self._samples_worker.cancel()
+        self._samples_worker = self._workers.start(samples_job(table, mapping), "shaping values")
+        self._samples_worker.signals.finished.connect(self._on_samples)
+        self._samples_worker.signals.failed.connect(self._on_samples_failed)
+
+    @Slot(object)
+    def _on_samples(self, samples: Samples) -> None:
+        if self._samples_worker is not None and self.sender() is self._samples_worker.signals:
+            self._samples_worker = None
+            self.model.set_samples(samples)
+
+    @Slot(object)
+    def _on_samples_failed(self, error: RowboatError) -> None:
+        self._on_samples(Samples({}, error.message))
+
     @Slot()
     def _on_mapping(self) -> None:
         s = self._session
         key = self._selected_key()
         self.model.set_context(s.endpoint, s.table, s.mapping)
+        self._request_samples()
         row = self.model.row_of(key) if key else -1
         if row < 0 and self.model.rowCount():
             missing = self.model.missing_required()
@@ -242,6 +278,11 @@ class MapPage(QWidget):
         self._keeper.match_again()
 
     @Slot(bool)
+    def _on_matching(self, busy: bool) -> None:
+        if busy:
+            self.summary.setText(self.tr("Matching the columns…"))
+
+    @Slot(bool)
     def _on_checking(self, busy: bool) -> None:
         if busy:
             self.checking.setText(self.tr("Checking the rows…"))
@@ -273,7 +314,12 @@ class MapPage(QWidget):
         if s.mapping is None or s.endpoint is None or s.table is None:
             self.origin.clear()
             self.match_again.hide()
-            self.summary.setText(self.tr("Open a file and choose a target first."))
+            waiting = self._keeper.busy and s.endpoint is not None and s.table is not None
+            self.summary.setText(
+                self.tr("Matching the columns…")
+                if waiting
+                else self.tr("Open a file and choose a target first.")
+            )
             self.summary_icon.clear()
             self.unused.clear()
             return
