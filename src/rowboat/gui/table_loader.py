@@ -105,7 +105,6 @@ class TableLoader(QObject):
         self._workers = workers
         self._current: Worker | None = None
         self._pending: ReadingChoices | None = None
-        self._preview: Preview | None = None
 
     @property
     def busy(self) -> bool:
@@ -147,7 +146,7 @@ class TableLoader(QObject):
     def _start(self, choices: ReadingChoices) -> None:
         if self._current is not None:
             self._current.cancel()  # its late result is ignored: it is no longer current
-        self._pending, self._preview = choices, None
+        self._pending = choices
         was_busy = self.busy
         self._current = self._launch(_preview(choices), "reading the top of the file")
         self._current.signals.finished.connect(self._on_preview)
@@ -176,7 +175,6 @@ class TableLoader(QObject):
     def _on_preview(self, preview: Preview) -> None:
         if not self._is_current() or self._pending is None or self._stopped():
             return
-        self._preview = preview
         self.preview_ready.emit(preview)
         self._current = self._launch(_table(self._pending, preview), "reading the file")
         self._current.signals.progress.connect(self._on_progress)
