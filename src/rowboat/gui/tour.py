@@ -100,7 +100,12 @@ def _tour(window: MainWindow, out_dir: Path, path: Path, endpoint_id: str) -> in
         return 2
     _save(window, out_dir, "target")
     window.go_to(Step.MAP)
-    _wait([s.result_changed], lambda: s.result is not None and not window.runner.busy, WAIT_MS)
+
+    def checked() -> bool:
+        busy = window.keeper.busy or window.runner.busy or window.map_page.samples_busy
+        return s.result is not None and not busy
+
+    _wait([s.result_changed, window.map_page.model.dataChanged], checked, WAIT_MS)
     if s.result is None:
         failures.append("the rows were not checked in time")
     _save(window, out_dir, "map")
