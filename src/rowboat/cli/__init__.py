@@ -56,6 +56,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("out", metavar="OUT.xlsx")
     p.add_argument("--schema", metavar="S.json", help="a schema file extending the endpoint")
 
+    p = sub.add_parser("gui", help="open the desktop window (on FILE if given)")
+    p.add_argument("file", metavar="FILE", nargs="?", help="a spreadsheet to open at once")
+    p.add_argument(
+        "--screenshot-tour",
+        metavar="DIR",
+        help="run the flow on FILE (default: the bundled sample) offscreen, save one PNG per "
+        "step into DIR, and exit",
+    )
+
     p = sub.add_parser(
         "sandbox",
         help="run the local sandbox that behaves like every vendor's API (Ctrl+C stops it)",

@@ -35,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         "validate": _validate,
         "template": _template,
         "sandbox": _sandbox,
+        "gui": _gui,
         **submit_commands(),
     }
     try:
@@ -54,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
             f"The technical details were written to {log_path}; please send it to support.",
         )
         return EXIT_ERROR
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from rowboat.gui.app import main as gui_main
+
+    return gui_main(args.file, args.screenshot_tour)
 
 
 def _sandbox(args: argparse.Namespace) -> int:

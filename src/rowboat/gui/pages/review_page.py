@@ -167,9 +167,13 @@ class ReviewPage(QWidget):
         bar.addStretch(1)
         self.undo_button = QPushButton(tr("Undo"), self)
         self.redo_button = QPushButton(tr("Redo"), self)
-        for push, name in ((self.undo_button, tr("Undo")), (self.redo_button, tr("Redo"))):
+        for push, name, description in (
+            (self.undo_button, tr("Undo"), tr("Takes back your last change to a cell.")),
+            (self.redo_button, tr("Redo"), tr("Makes the change you took back again.")),
+        ):
             push.setEnabled(False)
             push.setAccessibleName(name)
+            push.setAccessibleDescription(description)
             bar.addWidget(push)
         self.undo_button.clicked.connect(self._undo_stack.undo)
         self.redo_button.clicked.connect(self._undo_stack.redo)

@@ -1,0 +1,1 @@
+"""Dialogs: errors and About."""

@@ -1,0 +1,116 @@
+"""The Target step: endpoint cards chosen by keyboard, the connection, and the event field."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from rowboat.core.targets import list_endpoints
+from rowboat.gui.models.endpoint_model import EndpointModel, EndpointRole, SystemRole
+from rowboat.gui.pages.target_page import TargetPage
+from rowboat.gui.session import SANDBOX, ImportSession
+from rowboat.gui.view_state import ViewState
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
+
+
+@pytest.fixture
+def page(qtbot: QtBot) -> TargetPage:
+    widget = TargetPage(ImportSession(), ViewState())
+    qtbot.addWidget(widget)
+    widget.resize(1000, 700)
+    widget.show()
+    return widget
+
+
+def _session(page: TargetPage) -> ImportSession:
+    return page._session
+
+
+def test_every_endpoint_has_a_card_with_its_system_and_description(page: TargetPage) -> None:
+    model = page.model
+    endpoints = list_endpoints()
+    assert model.rowCount() == len(endpoints)
+    first = model.index(0, 0)
+    assert first.data(SystemRole) == endpoints[0].system_label
+    assert first.data(Qt.ItemDataRole.ToolTipRole) == endpoints[0].description
+    assert first.data(Qt.ItemDataRole.AccessibleTextRole).startswith(endpoints[0].system_label)
+
+
+def test_a_card_is_chosen_with_the_keyboard_and_enter_goes_on(
+    qtbot: QtBot, page: TargetPage
+) -> None:
+    page.focus_cards()
+    assert _session(page).endpoint is None  # focus alone chooses nothing
+    QTest.keyClick(page.cards, Qt.Key.Key_Right)
+    assert _session(page).endpoint is not None
+    QTest.keyClick(page.cards, Qt.Key.Key_Down)
+    chosen = _session(page).endpoint
+    assert chosen is not None
+    assert page.cards.currentIndex().data(EndpointRole) == chosen
+    with qtbot.waitSignal(page.accepted, timeout=2000):
+        QTest.keyClick(page.cards, Qt.Key.Key_Return)
+    assert ViewState().last_endpoint == chosen.id
+
+
+def test_the_last_endpoint_and_connection_are_chosen_again(qtbot: QtBot) -> None:
+    ViewState().last_endpoint = "thalamus.companies"
+    page = TargetPage(ImportSession(), ViewState())
+    qtbot.addWidget(page)
+    endpoint = _session(page).endpoint
+    assert endpoint is not None
+    assert endpoint.id == "thalamus.companies"
+    assert _session(page).connection == SANDBOX
+
+
+def test_connections_are_offered_per_system_with_sandbox_first(page: TargetPage) -> None:
+    page.set_connections({"plandocket": ["Production", "Staging"], "eloqua": ["Marketing"]})
+    assert page.select_endpoint("plandocket.contacts")
+    names = [page.connection.itemText(i) for i in range(page.connection.count())]
+    assert names == [SANDBOX, "Production", "Staging"]
+    assert page.connection.currentText() == SANDBOX
+    page.connection.setCurrentText("Staging")
+    assert _session(page).connection == "Staging"
+    assert "Staging" in page.connection_note.text()
+    page.select_endpoint("thalamus.companies")
+    assert [page.connection.itemText(i) for i in range(page.connection.count())] == [SANDBOX]
+    assert _session(page).connection == SANDBOX
+    assert "needs no account" in page.connection_note.text()
+
+
+def test_test_connection_waits_for_connections_and_says_why(page: TargetPage) -> None:
+    assert not page.test_connection.isEnabled()
+    assert "Connections" in page.test_connection.toolTip()
+
+
+def test_the_event_field_appears_only_where_an_event_is_needed(
+    qtbot: QtBot, page: TargetPage
+) -> None:
+    page.select_endpoint("plandocket.contacts")
+    assert not page.event_combo.isVisible()
+    page.select_endpoint("eloqua.event-registrants")
+    assert page.event_combo.isVisible()
+    assert page.event_label.text() == "Eloqua event:"
+    assert "Needed to submit" in page.event_help.text()
+    page.set_events(["Spring Summit 2026", "Autumn Forum"])
+    assert page.event_combo.count() == 2
+    page.event_combo.setFocus()
+    QTest.keyClicks(page.event_combo, "Spring Summit 2026")
+    assert _session(page).event_key == "Spring Summit 2026"
+    page.select_endpoint("plandocket.participants")
+    assert page.event_label.text() == "Plandocket event key:"
+    assert "Optional" in page.event_help.text()
+
+
+def test_endpoint_model_passes_the_model_tester(qtmodeltester: object, qapp: object) -> None:
+    model = EndpointModel(list_endpoints())
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    assert model.row_of("plandocket.participants") >= 0
+    assert model.row_of("nowhere.nothing") == -1
