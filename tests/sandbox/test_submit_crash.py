@@ -183,7 +183,8 @@ def test_killed_at_random_points_and_resumed_every_row_is_stored_exactly_once(
         argv = submit if import_id is None else ["resume", import_id]
         child = _Child(argv, env)
         if not child.wait_for("Import ", "Resuming import "):
-            break  # it ended: the import is finished (checked below)
+            child.kill()  # it ended by itself (reaped here): the import is finished
+            break
         threading.Event().wait(rng.uniform(0.0, 0.5))
         kills += child.kill()
         if import_id is None:
