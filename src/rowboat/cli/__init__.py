@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from rowboat import __version__
+from rowboat.cli.connections import add_arguments as add_connections_arguments
 from rowboat.sandbox.command import add_arguments as add_sandbox_arguments
 
 if TYPE_CHECKING:
@@ -71,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Plandocket and Thalamus, for trying imports with no account.",
     )
     add_sandbox_arguments(p)
+
+    add_connections_arguments(sub)
 
     return parser
 

@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         "validate": _validate,
         "template": _template,
         "sandbox": _sandbox,
+        "connections": _connections,
     }
     try:
         return commands[args.command](args)
@@ -58,6 +59,12 @@ def _sandbox(args: argparse.Namespace) -> int:
     from rowboat.sandbox.command import run as run_sandbox
 
     return run_sandbox(args)
+
+
+def _connections(args: argparse.Namespace) -> int:
+    from rowboat.cli.connections import run as run_connections
+
+    return run_connections(args)
 
 
 def _write_crash_log(text: str) -> Path:
