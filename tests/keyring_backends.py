@@ -29,7 +29,7 @@ KEYRING_FILE_VARIABLE = "ROWBOAT_TEST_KEYRING_FILE"
 class MemoryKeyring(KeyringBackend):
     """A keyring in this process's memory; `entries` shows what was stored, for assertions."""
 
-    priority = 1
+    priority: float = 1
     viable = False
 
     def __init__(self) -> None:
@@ -51,7 +51,7 @@ class FileKeyring(KeyringBackend):
     """A keyring in the JSON file named by $ROWBOAT_TEST_KEYRING_FILE, so a `rowboat`
     subprocess and the test that started it see the same secrets."""
 
-    priority = 1
+    priority: float = 1
     viable = False
 
     def __init__(self, path: str | Path | None = None) -> None:

@@ -114,26 +114,28 @@ class SettingsFile:
         """Write the settings through a temporary file, flushed to disk before it replaces the
         old one."""
         text = settings.model_copy(update={"version": self._version}).to_json() + "\n"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
-        )
+        temp: Path | None = None
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(
+                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+            )
+            temp = Path(name)
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
             os.replace(temp, self.path)
-        except OSError as exc:
-            Path(temp).unlink(missing_ok=True)
+        except BaseException as exc:
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+            if not isinstance(exc, OSError):
+                raise
             raise ConfigurationError(
                 f"Rowboat could not save its settings to '{self.path}'.",
                 hint="Check that the folder exists, is writable and the disk is not full.",
                 detail=repr(exc),
             ) from None
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
 
     def _migrate(self, data: dict[str, Any]) -> dict[str, Any]:
         version: int = data["version"]

@@ -123,9 +123,9 @@ class ConnectionStore:
             )
         if system is not None and found.system != system:
             raise ConnectionProblem(
-                f"'{found.name}' is a {found.spec.label} connection, not a "
-                f"{SYSTEMS[system].label} one.",
-                hint=f"Choose a {SYSTEMS[system].label} connection.",
+                f"'{found.name}' is {_a(found.spec.label)} connection, not "
+                f"{_a(SYSTEMS[system].label)} one.",
+                hint=f"Choose {_a(SYSTEMS[system].label)} connection.",
             )
         return found
 
@@ -292,11 +292,13 @@ def _checked_settings(spec: SystemSpec, given: Mapping[str, str]) -> dict[str, s
             names = ", ".join(s.key for s in spec.settings if not s.secret)
             raise ConnectionProblem(
                 f"{spec.label} connections have no setting '{key}'.",
-                hint=f"Their settings are: {names}.",
+                hint=f"Their settings are: {names}."
+                if names
+                else f"They need only their address and their {_secret_labels(spec)}.",
             )
         if known[key].secret:
             raise ConnectionProblem(
-                f"The {known[key].label} ({key}) of a {spec.label} connection is a secret, "
+                f"The {known[key].label} ({key}) of {_a(spec.label)} connection is a secret, "
                 "and secrets are never saved with the settings.",
                 hint="Give it where Rowboat asks for the secrets, so it goes to the keychain.",
             )
@@ -304,7 +306,7 @@ def _checked_settings(spec: SystemSpec, given: Mapping[str, str]) -> dict[str, s
     for s in spec.settings:
         if not s.secret and s.required and not values.get(s.key, s.default):
             raise ConnectionProblem(
-                f"A {spec.label} connection needs its {s.label} ({s.key}).",
+                f"{_a(spec.label, capital=True)} connection needs its {s.label} ({s.key}).",
                 hint=s.help,
             )
     return values
@@ -322,10 +324,21 @@ def _checked_secrets(spec: SystemSpec, given: Mapping[str, str]) -> RedactedSecr
     for s in _required_secrets(spec):
         if not values.get(s.key):
             raise ConnectionProblem(
-                f"A {spec.label} connection needs its {s.label} ({s.key}); it was left empty.",
+                f"{_a(spec.label, capital=True)} connection needs its {s.label} ({s.key}); "
+                "it was left empty.",
                 hint=s.help,
             )
     return values
+
+
+def _a(label: str, *, capital: bool = False) -> str:
+    """'a Plandocket', 'an Oracle Eloqua' (or 'A …' to start a sentence)."""
+    article = "an" if label[:1].lower() in "aeiou" else "a"
+    return f"{article.capitalize() if capital else article} {label}"
+
+
+def _secret_labels(spec: SystemSpec) -> str:
+    return " and ".join(s.label for s in spec.settings if s.secret)
 
 
 def _required_secrets(spec: SystemSpec) -> builtins.list[Setting]:
