@@ -277,11 +277,17 @@ def test_payload_is_typed() -> None:
 
 
 def test_reports_escape_formulas_and_list_errors(tmp_path: Path) -> None:
-    assert escape_formulas(pd.Series(["=1+1", "+49", "@x", "plain"])).tolist() == [
+    cells = ["=1+1", "+4915112345600", "-12.50", "+A1", "-2+3", "@x", "\tx", "plain", "+49 30 1"]
+    assert escape_formulas(pd.Series(cells)).tolist() == [
         "'=1+1",
-        "'+49",
+        "+4915112345600",  # an E.164 phone is data
+        "-12.50",  # so is a negative number
+        "'+A1",
+        "'-2+3",
         "'@x",
+        "'\tx",
         "plain",
+        "'+49 30 1",  # Excel would read this as a formula with the space operator
     ]
     result = _check(EMAIL, ['=HYPERLINK("x")', "ok@example.com"])
     out = export_invalid(result, tmp_path / "fix.csv")
@@ -327,3 +333,9 @@ def test_shipped_country_data_matches_phonenumbers() -> None:
 
     assert json.loads(_TABLE.read_text(encoding="utf-8")) == build_table()
     assert (calling_code("de"), calling_code("US"), calling_code("XX")) == ("49", "1", "")
+
+
+def test_valid_rows_csv_keeps_e164_phones_as_they_are(tmp_path: Path) -> None:
+    result = _check(PHONE, ["+49 151 12345600"], ValidationOptions(default_region="DE"))
+    text = export_valid(result, tmp_path / "valid.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines() == ["Phone", "+4915112345600"]

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 from rowboat import __version__
 from rowboat.cli.connections import add_arguments as add_connections_arguments
+from rowboat.cli.submit import add_arguments as add_submit_arguments
 from rowboat.sandbox.command import add_arguments as add_sandbox_arguments
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["build_parser", "main"]
+__all__ = ["add_source_arguments", "add_validation_arguments", "build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_INVALID_ROWS = 1
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fields", action="store_true", help="also list each endpoint's fields")
 
     p = sub.add_parser("inspect", help="show how a spreadsheet is read: sheets, header, columns")
-    _add_source_arguments(p)
+    add_source_arguments(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     p = sub.add_parser(
@@ -42,21 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Exit status: 0 every row is valid, 1 some rows are invalid, "
         "2 the file cannot be read or the arguments are wrong.",
     )
-    _add_source_arguments(p)
+    add_source_arguments(p)
     p.add_argument("--endpoint", required=True, metavar="ID", help="endpoint id (see `endpoints`)")
-    p.add_argument("--mapping", metavar="M.json", help="a mapping file; unnamed fields are matched")
-    p.add_argument("--schema", metavar="S.json", help="a schema file extending the endpoint")
-    p.add_argument("--region", metavar="CC", help="country for phones without +code, e.g. DE")
-    p.add_argument(
-        "--decimal-comma",
-        choices=["auto", "yes", "no"],
-        default="auto",
-        help="whether numbers use a decimal comma (149,50)",
-    )
+    add_validation_arguments(p)
     p.add_argument("--report", metavar="OUT", help="export invalid rows with an Errors column")
     p.add_argument("--valid-out", metavar="OUT", help="export the normalised valid rows")
     p.add_argument("--save-profile", action="store_true", help="remember this mapping")
-    p.add_argument("--no-profile", action="store_true", help="ignore remembered mappings")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     p.add_argument("--limit", type=int, default=50, help="problems to print in text mode")
 
@@ -74,11 +66,25 @@ def build_parser() -> argparse.ArgumentParser:
     add_sandbox_arguments(p)
 
     add_connections_arguments(sub)
-
+    add_submit_arguments(sub)
     return parser
 
 
-def _add_source_arguments(p: argparse.ArgumentParser) -> None:
+def add_validation_arguments(p: argparse.ArgumentParser) -> None:
+    """How the file's columns are matched and its values checked (validate, submit)."""
+    p.add_argument("--mapping", metavar="M.json", help="a mapping file; unnamed fields are matched")
+    p.add_argument("--schema", metavar="S.json", help="a schema file extending the endpoint")
+    p.add_argument("--region", metavar="CC", help="country for phones without +code, e.g. DE")
+    p.add_argument(
+        "--decimal-comma",
+        choices=["auto", "yes", "no"],
+        default="auto",
+        help="whether numbers use a decimal comma (149,50)",
+    )
+    p.add_argument("--no-profile", action="store_true", help="ignore remembered mappings")
+
+
+def add_source_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--sheet", help="sheet name or 1-based number (default: the first with data)")
     p.add_argument("--header-row", type=int, metavar="N", help="1-based row of the header")

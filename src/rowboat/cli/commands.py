@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from rowboat.core.mapping import Mapping
     from rowboat.core.table import Table
     from rowboat.core.targets.schema import Endpoint
-    from rowboat.core.validation import ValidationResult
+    from rowboat.core.validation import ValidationOptions, ValidationResult
 
 __all__ = ["run"]
 
@@ -26,6 +26,7 @@ EXIT_OK, EXIT_INVALID_ROWS, EXIT_ERROR = 0, 1, 2
 
 def run(args: argparse.Namespace) -> int:
     """Run one parsed command; every failure becomes a plain message and exit status 2."""
+    from rowboat.cli.submit import commands as submit_commands
     from rowboat.core.errors import RowboatError
 
     commands = {
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         "template": _template,
         "sandbox": _sandbox,
         "connections": _connections,
+        **submit_commands(),
     }
     try:
         return commands[args.command](args)
@@ -78,7 +80,7 @@ def _write_crash_log(text: str) -> Path:
     return path
 
 
-def _endpoint(endpoint_id: str, schema: str | None) -> Endpoint:
+def endpoint_for(endpoint_id: str, schema: str | None) -> Endpoint:
     from rowboat.core.targets import get_endpoint, load_schema_file
 
     if schema:
@@ -123,7 +125,7 @@ def _endpoints(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _open(args: argparse.Namespace, report: TextProgress) -> Table:
+def open_source(args: argparse.Namespace, report: TextProgress) -> Table:
     from rowboat.core.sources import list_sheets, open_table
 
     sheet: str | int | None = args.sheet
@@ -141,7 +143,7 @@ def _open(args: argparse.Namespace, report: TextProgress) -> Table:
 
 def _inspect(args: argparse.Namespace) -> int:
     report = TextProgress("Reading")
-    table = _open(args, report)
+    table = open_source(args, report)
     report.done()
     info = table.info
     data = {
@@ -189,7 +191,7 @@ def _delimiter_name(delimiter: str) -> str:
     return names.get(delimiter, repr(delimiter))
 
 
-def _mapping(args: argparse.Namespace, table: Table, endpoint: Endpoint) -> tuple[Mapping, str]:
+def mapping_for(args: argparse.Namespace, table: Table, endpoint: Endpoint) -> tuple[Mapping, str]:
     """The mapping to use and where it came from: a file over the automatic match, or a profile."""
     from rowboat.core.mapping import ProfileStore, load_mapping, match_columns, merge
 
@@ -205,18 +207,14 @@ def _mapping(args: argparse.Namespace, table: Table, endpoint: Endpoint) -> tupl
 
 def _validate(args: argparse.Namespace) -> int:
     from rowboat.core.mapping import ProfileStore
-    from rowboat.core.validation import ValidationOptions, validate
+    from rowboat.core.validation import validate
 
-    endpoint = _endpoint(args.endpoint, args.schema)  # check the cheap arguments before reading
+    endpoint = endpoint_for(args.endpoint, args.schema)  # check the cheap arguments before reading
     report = TextProgress("Reading")
-    table = _open(args, report)
-    mapping, origin = _mapping(args, table, endpoint)
-    options = ValidationOptions(
-        default_region=(args.region or _default_region()).upper(),
-        decimal_comma={"auto": None, "yes": True, "no": False}[args.decimal_comma],
-    )
+    table = open_source(args, report)
+    mapping, origin = mapping_for(args, table, endpoint)
     report.what = "Checking"
-    result = validate(table, endpoint, mapping, options, report=report)
+    result = validate(table, endpoint, mapping, validation_options(args), report=report)
     report.done()
     if args.save_profile:
         ProfileStore().save(table.columns, mapping)
@@ -226,6 +224,15 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         _print_result(result, origin, written, args.limit)
     return EXIT_OK if result.invalid_count == 0 and not result.blockers else EXIT_INVALID_ROWS
+
+
+def validation_options(args: argparse.Namespace) -> ValidationOptions:
+    from rowboat.core.validation import ValidationOptions
+
+    return ValidationOptions(
+        default_region=(args.region or _default_region()).upper(),
+        decimal_comma={"auto": None, "yes": True, "no": False}[args.decimal_comma],
+    )
 
 
 def _default_region() -> str:
@@ -327,7 +334,7 @@ def _print_result(
 def _template(args: argparse.Namespace) -> int:
     from rowboat.core.templates import write_template
 
-    endpoint = _endpoint(args.endpoint, args.schema)
+    endpoint = endpoint_for(args.endpoint, args.schema)
     path = write_template(endpoint, args.out)
     print(f"Wrote an empty {endpoint.system_label} · {endpoint.label} template to {path}")
     return EXIT_OK

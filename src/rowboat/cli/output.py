@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import sys
 import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rowboat.core.progress import CancelFlag
 
 __all__ = ["TextProgress", "emit_json", "print_error"]
 
@@ -21,20 +25,33 @@ def emit_json(data: object) -> None:
 
 
 class TextProgress:
-    """A Reporter drawing one progress line on stderr, only when stderr is a terminal."""
+    """A Reporter drawing one progress line on stderr when stderr is a terminal. With `lines`,
+    it prints plain lines elsewhere too (a log, a scheduled task): one per tenth of the work.
+    `cancel` is checked by raise_if_cancelled (a Ctrl+C sets it)."""
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, *, lines: bool = False, cancel: CancelFlag | None = None):
         self.what = what
-        self._enabled = sys.stderr.isatty()
+        self._tty = sys.stderr.isatty()
+        self._lines = lines and not self._tty
+        self._cancel = cancel
         self._last = 0.0
         self._drawn = False
+        self._step: tuple[str, int] = ("", -1)
 
     def progress(self, done: int, total: int, what: str = "") -> None:
+        if total <= 0:
+            return
+        label = what or self.what
+        if self._lines:
+            step = (label, done * 10 // total)
+            if step != self._step:
+                self._step = step
+                print(f"{label}… {done * 100 // total}%", file=sys.stderr, flush=True)
+            return
         now = time.monotonic()
-        if not self._enabled or now - self._last < 0.1 or total <= 0:
+        if not self._tty or now - self._last < 0.1:
             return
         self._last = now
-        label = what or self.what
         print(f"\r{label}… {done * 100 // total:>3}%", end="", file=sys.stderr, flush=True)
         self._drawn = True
 
@@ -46,7 +63,8 @@ class TextProgress:
         print(text, file=sys.stderr, flush=True)
 
     def raise_if_cancelled(self) -> None:
-        return None  # Ctrl+C arrives as KeyboardInterrupt
+        if self._cancel is not None:
+            self._cancel.raise_if_cancelled()
 
     def done(self) -> None:
         if self._drawn:

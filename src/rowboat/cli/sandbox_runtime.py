@@ -1,14 +1,16 @@
-"""The built-in Sandbox for the commands that use it: started on a free port, for one command.
+"""The built-in Sandbox for the command line: a sandbox server on a free port, for one command.
 
-The core never imports the sandbox; a command that needs the Sandbox connection starts it here
-and hands its address to ConnectionStore. Its state is kept in data_dir()/sandbox.db, so what a
-user imported into the Sandbox is still there next time, as in a real account.
+Its state lives in data_dir()/sandbox.db, so what one command imported into the Sandbox is there
+for the next (History, resume and job tracking work like with a real account). When
+ROWBOAT_SANDBOX_URL names a running sandbox (`rowboat sandbox` in another window), that one is
+used instead. The core never starts the sandbox: the CLI does, and hands its URL over.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sqlite3
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rowboat.core.errors import ConfigurationError
@@ -17,9 +19,18 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from rowboat.core.connections.model import Connection, Secrets
     from rowboat.core.connections.store import ConnectionStore
 
-__all__ = ["connection_store", "running_sandbox", "sandbox_state_path"]
+__all__ = [
+    "SANDBOX_URL_VARIABLE",
+    "connection_store",
+    "resolve_connection",
+    "running_sandbox",
+    "sandbox_state_path",
+]
+
+SANDBOX_URL_VARIABLE = "ROWBOAT_SANDBOX_URL"
 
 
 def sandbox_state_path() -> Path:
@@ -28,9 +39,14 @@ def sandbox_state_path() -> Path:
     return data_dir() / "sandbox.db"
 
 
-@contextmanager
+@contextlib.contextmanager
 def running_sandbox(state_path: Path | None = None) -> Iterator[str]:
-    """Run the sandbox on 127.0.0.1 in a background thread; yield its address; stop it after."""
+    """The URL of a sandbox that runs until the block ends; ConfigurationError, in plain words,
+    when it cannot start (its state file damaged or not writable)."""
+    given = os.environ.get(SANDBOX_URL_VARIABLE, "").strip()
+    if given:
+        yield given.rstrip("/")
+        return
     from rowboat.sandbox.context import SandboxContext
     from rowboat.sandbox.server import SandboxServer
 
@@ -63,7 +79,7 @@ def running_sandbox(state_path: Path | None = None) -> Iterator[str]:
         server.stop()
 
 
-@contextmanager
+@contextlib.contextmanager
 def connection_store(connection_name: str | None = None) -> Iterator[ConnectionStore]:
     """The user's ConnectionStore; with the Sandbox running behind it when `connection_name`
     is the built-in Sandbox (any other name, or None, starts nothing)."""
@@ -74,3 +90,12 @@ def connection_store(connection_name: str | None = None) -> Iterator[ConnectionS
         return
     with running_sandbox() as url:
         yield ConnectionStore(sandbox_url=url)
+
+
+def resolve_connection(
+    name: str, system: str, stack: contextlib.ExitStack
+) -> tuple[Connection, Secrets]:
+    """The connection `name` for `system` with its secrets, for a command that then uses it
+    within `stack` (which keeps the Sandbox running, when that is the one named)."""
+    store = stack.enter_context(connection_store(name))
+    return store.resolve(name, system)

@@ -13,15 +13,19 @@ from rowboat.core.errors import ConfigurationError
 if TYPE_CHECKING:
     from rowboat.core.validation import ValidationResult
 
-__all__ = ["escape_formulas", "export_invalid", "export_valid"]
+__all__ = ["check_export_path", "escape_formulas", "export_invalid", "export_valid", "write_rows"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A sign followed by a plain number is data Excel reads as a number, not a formula: an E.164
+# phone (+4915112345600) or a negative amount (-12.50) must reach the file unchanged.
+_SIGNED_NUMBER = r"[+-]\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?"
 
 
 def escape_formulas(column: pd.Series) -> pd.Series:
-    """Prefix cells that Excel would run as formulas (= + - @) with a quote, so they stay text."""
+    """Prefix with a quote the cells Excel would run as a formula (starting with = or @, a tab
+    or carriage return, or + or - not followed by a plain number), so they stay text."""
     text = column.astype(str)
-    risky = text.str.startswith(_FORMULA_START)
+    risky = text.str.startswith(_FORMULA_START) & ~text.str.fullmatch(_SIGNED_NUMBER)
     return text.where(~risky, "'" + text)
 
 
@@ -34,7 +38,7 @@ def export_invalid(result: ValidationResult, path: str | Path) -> Path:
     frame.insert(0, "Row", result.table.source_rows[positions])
     frame["Errors"] = errors
     bad_cells = _bad_cells(result, positions, list(frame.columns))
-    _write(frame, out, bad_cells)
+    write_rows(frame, out, bad_cells)
     return out
 
 
@@ -44,16 +48,22 @@ def export_valid(result: ValidationResult, path: str | Path) -> Path:
     positions = np.flatnonzero(result.valid)
     frame = result.values.iloc[positions].reset_index(drop=True)
     frame.columns = pd.Index([result.endpoint.field(k).label for k in frame.columns])
-    _write(frame, out, set())
+    write_rows(frame, out, set())
     return out
 
 
-def _target(result: ValidationResult, path: str | Path) -> Path:
+def check_export_path(path: str | Path) -> Path:
+    """The path, when Rowboat can write that kind of file (.xlsx or .csv)."""
     out = Path(path)
     if out.suffix.lower() not in {".xlsx", ".csv"}:
         raise ConfigurationError(
             f"Rowboat cannot write '{out.name}'.", hint="Name the export .xlsx or .csv."
         )
+    return out
+
+
+def _target(result: ValidationResult, path: str | Path) -> Path:
+    out = check_export_path(path)
     if out.resolve() == result.table.info.path.resolve():
         raise ConfigurationError(
             f"'{out.name}' is the file being imported; Rowboat never overwrites it.",
@@ -75,7 +85,9 @@ def _bad_cells(
     return cells
 
 
-def _write(frame: pd.DataFrame, out: Path, bad_cells: set[tuple[int, int]]) -> None:
+def write_rows(frame: pd.DataFrame, out: Path, bad_cells: set[tuple[int, int]]) -> None:
+    """Write a frame as csv (UTF-8 with BOM, formulas escaped) or xlsx (text cells, the
+    (row, column) cells in `bad_cells` filled red)."""
     if out.suffix.lower() == ".csv":
         escaped = frame.apply(escape_formulas)
         # UTF-8 with a BOM, so Excel shows accents right when it opens the file.

@@ -86,7 +86,9 @@ class SubmitOptions(BaseModel):
     match_field: str | None = None  # the key the target matches existing records by
     event: str | None = None  # Eloqua event id, Plandocket event_key
     dry_run: bool = False
-    extra: dict[str, str] = PydanticField(default_factory=dict)  # endpoint-specific switches
+    # Endpoint-specific switches. Every carrier honours "rows_per_request" (at most that many
+    # rows a request, below the target's own limit).
+    extra: dict[str, str] = PydanticField(default_factory=dict)
 
 
 @dataclass(frozen=True)
