@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import traceback
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rowboat.cli.output import TextProgress, emit_json, print_error
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
     from rowboat.core.mapping import Mapping
     from rowboat.core.table import Table
@@ -70,9 +70,9 @@ def _connections(args: argparse.Namespace) -> int:
 
 
 def _write_crash_log(text: str) -> Path:
-    import platformdirs
+    from rowboat.core.paths import log_dir
 
-    folder = Path(platformdirs.user_log_dir("Rowboat", appauthor=False))
+    folder = log_dir()  # under ROWBOAT_HOME when set, like every other file Rowboat writes
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "rowboat-cli.log"
     with path.open("a", encoding="utf-8") as f:
