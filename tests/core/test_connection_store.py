@@ -245,8 +245,10 @@ def test_secrets_missing_from_the_keychain_are_reported(ring: MemoryKeyring) -> 
     store = ConnectionStore()
     _add_two(store)
     ring.entries.clear()  # another computer, or the user emptied the keychain
-    with pytest.raises(ConnectionProblem, match="API key of the connection 'Acme' are not in"):
+    with pytest.raises(ConnectionProblem, match="API key of the connection 'Acme' is not in"):
         store.resolve("Acme", "plandocket")
+    with pytest.raises(ConnectionProblem, match="The Password of the connection 'Eloqua EU' is"):
+        store.resolve("Eloqua EU", "eloqua")
 
 
 def test_resolve_refuses_a_connection_of_another_system() -> None:

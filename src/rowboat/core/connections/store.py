@@ -142,9 +142,11 @@ class ConnectionStore:
             s.label for s in _required_secrets(connection.spec) if not (secrets or {}).get(s.key)
         ]
         if secrets is None or missing:
+            what = " and ".join(missing) or "secrets"
+            verb = "is" if len(missing) == 1 else "are"
             raise ConnectionProblem(
-                f"The {', '.join(missing) or 'secrets'} of the connection '{connection.name}' "
-                "are not in this computer's keychain.",
+                f"The {what} of the connection '{connection.name}' {verb} not in this "
+                "computer's keychain.",
                 hint="Remove the connection and add it again with its secrets.",
             )
         return connection, secrets
