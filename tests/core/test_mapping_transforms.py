@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -159,8 +158,8 @@ def test_object_columns_and_missing_values_become_empty_strings() -> None:
     assert out["notes"].tolist() == ["x", "", ""]
 
 
-@pytest.mark.slow
-def test_a_million_names_split_well_under_a_second_per_column() -> None:
+def test_many_names_split_alike_in_every_form() -> None:
+    # How fast this runs is measured by bench/, never asserted here.
     names = [
         "Chloé Dubois",
         "Dubois, Chloé",
@@ -168,11 +167,9 @@ def test_a_million_names_split_well_under_a_second_per_column() -> None:
         "Madonna",
         " Jean  Pierre Martin",
     ]
-    table = _table(Name=names * 200_000)
+    table = _table(Name=names * 2_000)
     for part in NamePart:
         source = FieldSource(field="x", columns=("Name",), split_name=part, case=Case.TITLE)
-        started = time.perf_counter()
         out = _apply(table, source)
-        # generous for a shared CI machine; a quiet one takes about a third of this
-        assert time.perf_counter() - started < 2.0
+        assert out["x"].tolist()[:5] * 2_000 == out["x"].tolist()
     assert out["x"].iloc[4] == "Martin"

@@ -174,7 +174,7 @@ def test_every_valid_row_is_stored_once_and_every_row_has_its_outcome(
     target = Target()
     carrier = TargetCarrier(target)
     plan = make_plan(result, carrier, "Test", SubmitOptions())
-    assert plan.in_words() == "5 requests. 1 rows with problems stay behind in the report."
+    assert plan.in_words() == "5 requests. 1 row with problems stays behind in the report."
     done = submit(plan, journal, carrier, settings=SETTINGS)
     assert done.error is None
     assert done.state is ImportState.FINISHED

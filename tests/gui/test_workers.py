@@ -43,6 +43,16 @@ class _Receiver(QObject):
         self.progress.append((done, total))
 
 
+class _Stops(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.stopped = False
+
+    @Slot()
+    def on_cancelled(self) -> None:
+        self.stopped = True
+
+
 def test_result_arrives_on_the_gui_thread(qtbot: QtBot) -> None:
     workers, receiver = Workers(), _Receiver()
     ran_on: list[threading.Thread] = []
@@ -52,12 +62,8 @@ def test_result_arrives_on_the_gui_thread(qtbot: QtBot) -> None:
         report.progress(1, 1, "Working")
         return 42
 
-    worker = workers.start(work, "working")
-    worker.signals.finished.connect(receiver.on_finished)
-    worker.signals.progress.connect(receiver.on_progress)
-    with qtbot.waitSignal(worker.signals.ended, timeout=5000):
-        pass
-    qtbot.waitUntil(lambda: workers.running == 0)
+    workers.start(work, "working", finished=receiver.on_finished, progress=receiver.on_progress)
+    qtbot.waitUntil(lambda: workers.running == 0, timeout=5000)
     assert receiver.results == [42]
     assert receiver.progress == [(1, 1)]
     assert ran_on[0] is not threading.main_thread()
@@ -74,10 +80,9 @@ def test_errors_arrive_as_plain_errors_and_bugs_are_wrapped(qtbot: QtBot) -> Non
         raise ZeroDivisionError
 
     for fn in (refused, bug):
-        worker = workers.start(fn, "sending")
-        worker.signals.failed.connect(receiver.on_failed)
-        with qtbot.waitSignal(worker.signals.ended, timeout=5000):
-            pass
+        workers.start(fn, "sending", failed=receiver.on_failed)
+    qtbot.waitUntil(lambda: len(receiver.errors) == 2, timeout=5000)
+    receiver.errors.sort(key=lambda e: isinstance(e, Rejected), reverse=True)
     assert isinstance(receiver.errors[0], Rejected)
     assert "unexpected problem while sending" in receiver.errors[1].message
     assert "ZeroDivisionError" in receiver.errors[1].detail
@@ -93,8 +98,9 @@ def test_cancel_stops_work_at_its_next_check(qtbot: QtBot) -> None:
             report.raise_if_cancelled()
             threading.Event().wait(0.001)
 
-    worker = workers.start(slow, "reading")
+    receiver = _Stops()
+    worker = workers.start(slow, "reading", cancelled=receiver.on_cancelled)
     assert started.wait(5)
-    with qtbot.waitSignal(worker.signals.cancelled, timeout=5000):
-        worker.cancel()
+    worker.cancel()
+    qtbot.waitUntil(lambda: receiver.stopped, timeout=5000)
     assert workers.wait(5000)

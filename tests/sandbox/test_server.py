@@ -62,6 +62,14 @@ def test_a_busy_port_is_refused_plainly() -> None:
         SandboxServer(port=server.port)
 
 
+def test_the_listening_socket_is_tcp_so_answers_are_not_held_back_by_nagle(
+    sandbox: SandboxServer,
+) -> None:
+    # asyncio sets TCP_NODELAY on accepted connections only when the socket says IPPROTO_TCP;
+    # with proto 0 each answer's body waited ~40 ms for the client's delayed ACK.
+    assert sandbox._socket.proto == socket.IPPROTO_TCP
+
+
 def test_unknown_vendor_has_no_base_url(sandbox: SandboxServer) -> None:
     with pytest.raises(KeyError):
         sandbox.base_url("salesforce")

@@ -76,7 +76,8 @@ class _Child:
             text=True,
         )
         self.lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
 
     def _read(self) -> None:
         assert self.proc.stderr is not None
@@ -99,10 +100,20 @@ class _Child:
         if running:
             self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
+        self._close()
         return running
 
+    def _close(self) -> None:
+        self._reader.join(timeout=30)
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
+
     def finish(self) -> tuple[int, str]:
-        out, _ = self.proc.communicate(timeout=300)
+        assert self.proc.stdout is not None
+        out = self.proc.stdout.read()
+        self.proc.wait(timeout=300)
+        self._close()
         return self.proc.returncode, out
 
 

@@ -32,7 +32,7 @@ class TextProgress:
     def __init__(self, what: str, *, lines: bool = False, cancel: CancelFlag | None = None):
         self.what = what
         self._tty = sys.stderr.isatty()
-        self._lines = lines and not self._tty
+        self.lines = lines
         self._cancel = cancel
         self._last = 0.0
         self._drawn = False
@@ -42,17 +42,20 @@ class TextProgress:
         if total <= 0:
             return
         label = what or self.what
-        if self._lines:
-            step = (label, done * 10 // total)
-            if step != self._step:
+        # A whole sentence ("Eloqua is importing: 400 of 1,000 rows.") is shown as it is; a
+        # bare label gets its percentage.
+        text = label if label.endswith(".") else f"{label}… {done * 100 // total}%"
+        if not self._tty:
+            step = (label if label.endswith(".") else "", done * 10 // total)
+            if self.lines and step != self._step:
                 self._step = step
-                print(f"{label}… {done * 100 // total}%", file=sys.stderr, flush=True)
+                print(text, file=sys.stderr, flush=True)
             return
         now = time.monotonic()
-        if not self._tty or now - self._last < 0.1:
+        if now - self._last < 0.1 and done < total:
             return
         self._last = now
-        print(f"\r{label}… {done * 100 // total:>3}%", end="", file=sys.stderr, flush=True)
+        print(f"\r\033[K{text}", end="", file=sys.stderr, flush=True)
         self._drawn = True
 
     def notice(self, text: str) -> None:

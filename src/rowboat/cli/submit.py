@@ -57,6 +57,12 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument(
         "--dry-run", action="store_true", help="let the target check the rows and keep none"
     )
+    p.add_argument(
+        "--rows-per-request",
+        type=int,
+        metavar="N",
+        help="send at most N rows a request (below the target's own limit)",
+    )
     p.add_argument("--yes", action="store_true", help="send without asking")
     p.add_argument("--rejects", metavar="OUT", help="export the rows to fix (rejected, unknown)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
@@ -147,7 +153,7 @@ def _submit(args: argparse.Namespace) -> int:
 
     endpoint = endpoint_for(args.endpoint, args.schema)
     flag = CancelFlag()
-    report = TextProgress("Reading", lines=True, cancel=flag)
+    report = TextProgress("Reading", cancel=flag)
     table = open_source(args, report)
     mapping, origin = mapping_for(args, table, endpoint)
     report.what = "Checking"
@@ -188,7 +194,7 @@ def _submit(args: argparse.Namespace) -> int:
         def started(import_id: str) -> None:
             print(f"Import {import_id} started.", file=sys.stderr, flush=True)
 
-        report.what = "Sending"
+        report.what, report.lines = "Sending", True
         with _ctrl_c_stops(flag):
             done = submit(plan, journal, carrier, report, on_created=started)
         report.done()
@@ -274,7 +280,8 @@ def _finish(
         print(f"Import {record.id}: {record.endpoint_id} through '{record.connection}', "
               f"{record.file_name}")  # fmt: skip
         print(record.status)
-        shown = [o for o in rows if show_all or o.outcome in TO_FIX]
+        listed = {*TO_FIX, Outcome.INVALID}
+        shown = [o for o in rows if show_all or o.outcome in listed]
         for o in shown[: None if show_all else _ROWS_SHOWN]:
             reason = f": {o.message}" if o.message else ""
             print(f"  Row {o.row}  {OUTCOME_WORDS[o.outcome]}{reason}")

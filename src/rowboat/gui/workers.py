@@ -126,12 +126,33 @@ class Workers(QObject):
         super().__init__(parent)
         self._running: set[Worker] = set()
 
-    def start(self, fn: Callable[[Reporter], Any], what: str) -> Worker:
-        """Run `fn(reporter)`; connect the returned worker's signals before control returns to
-        the event loop (they are queued, so nothing is missed)."""
+    def start(
+        self,
+        fn: Callable[[Reporter], Any],
+        what: str,
+        *,
+        finished: Callable[[object], None] | None = None,
+        failed: Callable[[object], None] | None = None,
+        cancelled: Callable[[], None] | None = None,
+        progress: Callable[[int, int, str], None] | None = None,
+        notice: Callable[[str], None] | None = None,
+    ) -> Worker:
+        """Run `fn(reporter)` on the pool, its signals connected to the given @Slot methods
+        first: a fast worker may emit before `start` returns, and a signal emitted with no
+        connection is lost."""
         worker = Worker(fn, what)
+        signals = worker.signals
+        for signal, slot in (
+            (signals.finished, finished),
+            (signals.failed, failed),
+            (signals.cancelled, cancelled),
+            (signals.progress, progress),
+            (signals.notice, notice),
+        ):
+            if slot is not None:
+                signal.connect(slot)
         self._running.add(worker)
-        worker.signals.ended.connect(self._forget)
+        signals.ended.connect(self._forget)
         QThreadPool.globalInstance().start(worker)
         return worker
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     Handler = Callable[[Request], Awaitable[Response]]
 
-__all__ = ["API_KEY", "MAX_ASSET_BYTES", "MAX_IMPORT_ROWS", "VENDOR"]
+__all__ = ["API_KEY", "MAX_ASSET_BYTES", "MAX_IMPORT_ROWS", "MAX_JOBS_PER_PAGE", "VENDOR"]
 
 API_KEY = "sandbox-ti-key"
 MAX_ASSET_BYTES = 10 * 1024 * 1024  # the sandbox's cap on one uploaded asset
@@ -60,6 +60,9 @@ def routes(ctx: SandboxContext) -> list[BaseRoute]:
             return _error(404, "not_found", "No background job with this id.")
         return JSONResponse({"data": {"APIBackgroundJob": found}})
 
+    async def jobs(request: Request) -> Response:
+        return _job_list(store, request)
+
     async def sessions(request: Request) -> Response:
         listed = store.sessions(request.query_params.get("jobId"))
         return JSONResponse({"data": {"sessions": listed}})
@@ -78,6 +81,7 @@ def routes(ctx: SandboxContext) -> list[BaseRoute]:
         Route(f"{_API}/ping", guarded(ping), methods=["GET"]),
         Route(f"{_API}/assets", guarded(upload), methods=["POST"]),
         *(bulk(scope, kind) for scope in ("session", "courseGroup") for kind in KINDS),
+        Route(f"{_API}/jobs", guarded(jobs), methods=["GET"]),
         Route(f"{_API}/jobs/{{job_id}}", guarded(job), methods=["GET"]),
         Route(f"{_API}/_sandbox/sessions", guarded(sessions), methods=["GET"]),
         Route(f"{_API}/_sandbox/courses", guarded(courses), methods=["GET"]),
@@ -207,6 +211,31 @@ async def _import_request(request: Request) -> tuple[dict[str, Any], Response | 
     if body.get("dryRun") is not None and not isinstance(body["dryRun"], bool):
         return {}, _error(400, "bad_request", "dryRun must be true or false.")
     return body, None
+
+
+MAX_JOBS_PER_PAGE = 100
+
+
+def _job_list(store: Store, request: Request) -> Response:
+    """GET /jobs: every background job, newest first, a page at a time (a sandbox route: the
+    vendor documents only GET /jobs/{id})."""
+    numbers: dict[str, int] = {}
+    for name, default, most in (("page", 1, None), ("perPage", 50, MAX_JOBS_PER_PAGE)):
+        text = request.query_params.get(name, str(default)).strip()
+        if not text.isdigit() or int(text) < 1 or (most is not None and int(text) > most):
+            limit = f"from 1 to {most}" if most else "of 1 or more"
+            return _error(400, "bad_request", f"{name} must be a whole number {limit}.")
+        numbers[name] = int(text)
+    page, per_page = numbers["page"], numbers["perPage"]
+    listed, total = store.jobs(page, per_page)
+    answer = {
+        "backgroundJobs": listed,
+        "page": page,
+        "perPage": per_page,
+        "total": total,
+        "hasMore": page * per_page < total,
+    }
+    return JSONResponse({"data": {"APIBackgroundJobs": answer}})
 
 
 _ROUTE_ERRORS = {

@@ -137,6 +137,22 @@ class Store:
             "status": status,
         }
 
+    def jobs(self, page: int, per_page: int) -> tuple[list[Json], int]:
+        """One page of every job, newest first (ties in the order created, newest first), and
+        how many jobs there are in all."""
+        self.settle_due_jobs()
+        with self.ctx.lock:
+            total = self.ctx.db.execute("SELECT COUNT(*) FROM ti_jobs").fetchone()[0]
+            ids = [
+                r["id"]
+                for r in self.ctx.db.execute(
+                    "SELECT id FROM ti_jobs ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?",
+                    (per_page, (page - 1) * per_page),
+                )
+            ]
+        listed = [self.job(job_id) for job_id in ids]
+        return [j for j in listed if j is not None], int(total)
+
     def settle_due_jobs(self) -> None:
         """Finish every job whose time is up, whether or not anyone asked for it."""
         with self.ctx.lock:

@@ -21,7 +21,7 @@ import random
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import httpx
 
@@ -43,6 +43,7 @@ __all__ = [
     "RequestBudget",
     "RetryPolicy",
     "VendorErrors",
+    "VendorRefusals",
     "redact",
 ]
 
@@ -80,6 +81,17 @@ class VendorErrors(Protocol):
 
     def auth_hint(self, response: httpx.Response) -> str:
         """Where the user checks the credentials in the vendor's admin pages."""
+
+
+@runtime_checkable
+class VendorRefusals(Protocol):
+    """Optional beside VendorErrors: a vendor whose refusals (4xx other than 429) carry codes
+    worth their own sentence and error class (Thalamus' InvalidTouchpointCode is a credentials
+    problem although it comes as a 400)."""
+
+    def refusal(self, response: httpx.Response, what: str, detail: str) -> TargetError | None:
+        """The error for this refusal, with `detail` (already scrubbed) as its detail; None
+        leaves it to the defaults. Its message and hint must hold no secret."""
 
 
 class RequestBudget:
@@ -187,10 +199,12 @@ class HttpClient:
         what: str,
         idempotent: bool,
         expect: Iterable[int] = (),
+        attempts: int | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
         """Send one request, retrying as the policy allows; the answer when its status is 2xx
-        or in `expect`. `what` names the request in messages ("the contacts").
+        or in `expect`. `what` names the request in messages ("the contacts"). `attempts`
+        overrides the policy's number of tries for this request (1: a best-effort logout).
 
         Raises AuthFailed (401/403), Rejected (other 4xx), RateLimited (429 after every retry),
         Unavailable (5xx or no connection after every retry), OutcomeUnknown (a request that is
@@ -198,7 +212,8 @@ class HttpClient:
         """
         expected = frozenset(expect)
         policy = self.policy
-        for attempt in range(1, policy.attempts + 1):
+        tries = max(1, attempts if attempts is not None else policy.attempts)
+        for attempt in range(1, tries + 1):
             self.report.raise_if_cancelled()
             self._wait_for_budget()
             retry_after: float | None = None
@@ -235,7 +250,7 @@ class HttpClient:
                         self.budget.take()
                     return response
                 error, retry_after = self._status_error(response, what, idempotent)
-            if attempt == policy.attempts:
+            if attempt == tries:
                 raise error
             delay = retry_after if retry_after is not None else policy.backoff(attempt, self._rng)
             if delay > policy.max_wait:
@@ -253,6 +268,12 @@ class HttpClient:
         said = self._scrub(self._errors.message(response))
         detail = self._scrub(f"{response.request.method} {response.request.url.path}: {status} "
                              f"{response.text[:2000]}")  # fmt: skip
+        if status != 429 and status < 500 and isinstance(self._errors, VendorRefusals):
+            own = self._errors.refusal(response, what, detail)
+            if own is not None and self._scrub(f"{own.message} {own.hint}") == (
+                f"{own.message} {own.hint}"
+            ):  # a vendor sentence that would show a secret falls back to the defaults
+                raise own
         if status in (401, 403):
             refused = "refused the credentials" if status == 401 else "refused the request"
             raise AuthFailed(

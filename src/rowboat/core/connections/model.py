@@ -91,6 +91,16 @@ SYSTEMS: Mapping[str, SystemSpec] = MappingProxyType(
                         secret=True,
                         help="In Thought Industries: Settings → Security → API Key.",
                     ),
+                    Setting(
+                        "upload_path",
+                        "Upload path",
+                        required=False,
+                        default="/assets",
+                        help="Where Rowboat uploads import files, below the API address. "
+                        "Thought Industries documents no upload; the Sandbox takes them at "
+                        "/assets. Without one, upload the file in Thought Industries and give "
+                        "Rowboat its path when you submit.",
+                    ),
                 ),
                 sandbox_path="/thought-industries/incoming/v2",
             ),

@@ -53,7 +53,10 @@ class Plan:
         if self.blockers:
             return " ".join(self.blockers)
         skipped = len(self.not_sent)
-        rest = f" {skipped:,} rows with problems stay behind in the report." if skipped else ""
+        rows = (
+            "1 row with problems stays" if skipped == 1 else f"{skipped:,} rows with problems stay"
+        )
+        rest = f" {rows} behind in the report." if skipped else ""
         trial = " This is a dry run: the target checks the rows and keeps nothing." if (
             self.options.dry_run
         ) else ""  # fmt: skip
