@@ -24,8 +24,11 @@ from rowboat.core.connections.secrets import KEYRING_SERVICE
 from tests.keyring_backends import KEYRING_FILE_VARIABLE, MemoryKeyring
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from rowboat.core.connections.model import Connection, Secrets
     from rowboat.core.targets.schema import Endpoint
+    from rowboat.sandbox.server import SandboxServer
 
 REPO = Path(__file__).resolve().parents[1]
 PD_URL = "https://acme.plandocket.com/api/v1"
@@ -499,3 +502,63 @@ def test_as_a_program_secrets_go_to_the_keychain_and_nowhere_else(tmp_path: Path
     for run in (typed, done, listed, removed):
         assert "Traceback" not in run.stderr
         assert PD_KEY not in run.stdout + run.stderr
+
+
+# -- the vendors' own checks, against a running sandbox --------------------------------------
+
+
+@pytest.fixture
+def sandbox() -> Iterator[SandboxServer]:
+    from rowboat.sandbox.context import ManualClock, SandboxContext
+    from rowboat.sandbox.server import SandboxServer
+
+    with SandboxServer(ctx=SandboxContext(clock=ManualClock(), seed=7)) as server:
+        yield server
+
+
+def test_sandbox_test_uses_the_thought_industries_client(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    pytest.importorskip("rowboat.core.clients.thought_industries")
+    code, out, err = _run(capsys, "connections", "test", "Sandbox", "--system=thought-industries")
+    assert (code, err) == (0, "")
+    assert out.startswith("Connected to Thought Industries at 127.0.0.1:")
+    assert out.endswith("; the API key is valid.\n")
+    assert _files_holding(home, list(sandbox_secrets("thought-industries").values())) == []
+
+
+def test_sandbox_test_with_an_endpoint_uses_the_thalamus_client(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    pytest.importorskip("rowboat.core.clients.thalamus")
+    code, out, err = _run(
+        capsys, "connections", "test", "Sandbox", "--endpoint", "thalamus.companies"
+    )
+    assert (code, err) == (0, "")
+    assert out.startswith("Connected to Thalamus as demo@example.com")
+    assert "companies" in out
+    assert _files_holding(home, list(sandbox_secrets("thalamus").values())) == []
+
+
+def test_a_saved_connection_with_a_wrong_key_is_refused_by_the_server(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    sandbox: SandboxServer,
+    home: Path,
+) -> None:
+    pytest.importorskip("rowboat.core.clients.thought_industries")
+    wrong, right = "ti-wrong-key-3141592", sandbox_secrets("thought-industries")["api_key"]
+    url = sandbox.base_url("thought-industries")
+    for name, key in (("TI wrong", wrong), ("TI right", right)):
+        monkeypatch.setenv("TI_KEY", key)
+        argv = ("connections", "add", name, "--system=thought-industries", "--url", url)
+        assert _run(capsys, *argv, "--secret-env", "api_key=TI_KEY")[0] == 0
+    code, out, err = _run(capsys, "connections", "test", "TI wrong")
+    assert code == 2
+    assert out == ""
+    assert err.startswith("rowboat: The API key was refused (401).\n")
+    assert wrong not in err
+    code, out, _ = _run(capsys, "connections", "test", "ti right")
+    assert code == 0
+    assert out.startswith("Connected to Thought Industries")
+    assert _files_holding(home, [wrong, right]) == []
