@@ -62,12 +62,17 @@ def test_a_busy_port_is_refused_plainly() -> None:
         SandboxServer(port=server.port)
 
 
-def test_the_listening_socket_is_tcp_so_answers_are_not_held_back_by_nagle(
-    sandbox: SandboxServer,
+def test_answers_go_out_at_once_on_kept_alive_connections(
+    sandbox: SandboxServer, http: httpx.Client
 ) -> None:
-    # asyncio sets TCP_NODELAY on accepted connections only when the socket says IPPROTO_TCP;
-    # with proto 0 each answer's body waited ~40 ms for the client's delayed ACK.
-    assert sandbox._socket.proto == socket.IPPROTO_TCP
+    # With Nagle's algorithm on, each answer after the first on a connection waited for the
+    # client's delayed ACK (~40 ms): the server's connections must have TCP_NODELAY.
+    assert http.get("/").status_code == 200
+    connections = list(sandbox._server.server_state.connections)
+    assert connections
+    for protocol in connections:
+        sock = protocol.transport.get_extra_info("socket")
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
 
 
 def test_unknown_vendor_has_no_base_url(sandbox: SandboxServer) -> None:

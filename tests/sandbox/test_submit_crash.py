@@ -36,9 +36,6 @@ pytestmark = [
 
 KILLS = 20
 
-# WORKAROUND while the vendor carriers are merged in: remove once both modules are on main.
-pytest.importorskip("rowboat.core.submit.plandocket")
-pytest.importorskip("rowboat.core.submit.thought_industries")
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from rowboat.sandbox.eloqua_common import (
     failure,
     failures,
     not_found,
+    page,
+    paging,
     parse_duration,
     read_json,
 )
@@ -206,6 +208,7 @@ class Imports:
         base = "/api/bulk/2.0/events/{parentId:int}/imports"
         return [
             ApiRoute(base, self.create, ("POST",)),
+            ApiRoute(base, self.definitions),
             ApiRoute(base + "/{id:int}", self.get),
             ApiRoute(base + "/{id:int}", self.delete, ("DELETE",)),
             ApiRoute(base + "/{id:int}/data", self.post_data, ("POST",)),
@@ -232,6 +235,27 @@ class Imports:
             )
         definition = Definition(cursor.lastrowid or 0, event.id, checked, now)
         return JSONResponse(definition.to_json(), status_code=201)
+
+    async def definitions(self, request: Request) -> Response:
+        """The event's import definitions, oldest first (paged; `q` and `orderBy` not played)."""
+        event_id = request.path_params["parentId"]
+        if event_id not in EVENTS:
+            return not_found("event")
+        window = paging(request)
+        if isinstance(window, JSONResponse):
+            return window
+        limit, offset = window
+        with self.ctx.lock:
+            ids = [
+                row["id"]
+                for row in self.ctx.db.execute(
+                    "SELECT id FROM eloqua_imports WHERE event_id = ? ORDER BY id", (event_id,)
+                ).fetchall()
+            ]
+        # Loaded one by one so that auto-deleted definitions drop out, as they do from GET.
+        found = [d for i in ids if (d := load_definition(self.ctx, event_id, i)) is not None]
+        items = [d.to_json() for d in found[offset : offset + limit]]
+        return page(items, len(found), limit, offset)
 
     async def get(self, request: Request) -> Response:
         definition = self._definition(request)

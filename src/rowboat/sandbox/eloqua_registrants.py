@@ -137,6 +137,12 @@ def import_records(
         match = known.get(identifier)
         if match is None and identifier:
             problems += [(f.name, MISSING, f"{f.name} is required") for f in unmapped_required]
+            # A key the definition imports but the record leaves out sets nothing either.
+            problems += [
+                (key, MISSING, f"{f.name} is required")
+                for key, f in fields.items()
+                if f.not_null and key not in record and key != id_key
+            ]
         if not problems and identifier in seen:
             outcome.duplicates += 1
             reason = f"the identifier '{record[id_key]}' already came in record {seen[identifier]}"

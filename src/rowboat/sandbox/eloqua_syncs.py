@@ -228,6 +228,7 @@ class Syncs:
     def routes(self) -> list[ApiRoute]:
         return [
             ApiRoute("/api/bulk/2.0/syncs", self.create, ("POST",)),
+            ApiRoute("/api/bulk/2.0/syncs", self.syncs),
             ApiRoute("/api/bulk/2.0/syncs/{id:int}", self.get),
             ApiRoute("/api/bulk/2.0/syncs/{id:int}/logs", self.logs),
             ApiRoute("/api/bulk/2.0/syncs/{id:int}/rejects", self.rejects),
@@ -252,6 +253,20 @@ class Syncs:
             return busy(self.ctx, definition) or JSONResponse(
                 start_sync(self.ctx, definition, callback), status_code=201
             )
+
+    async def syncs(self, request: Request) -> Response:
+        """Every sync, oldest first (paged; `q` and `orderBy` are not played)."""
+        window = paging(request)
+        if isinstance(window, JSONResponse):
+            return window
+        limit, offset = window
+        with self.ctx.lock:
+            (total,) = self.ctx.db.execute("SELECT COUNT(*) FROM eloqua_syncs").fetchone()
+            rows = self.ctx.db.execute(
+                "SELECT * FROM eloqua_syncs ORDER BY id LIMIT ? OFFSET ?", (limit, offset)
+            ).fetchall()
+            items = [_sync_json(self.ctx, _settle(self.ctx, row)) for row in rows]
+        return page(items, total, limit, offset)
 
     async def get(self, request: Request) -> Response:
         row = self._settled(request)

@@ -52,8 +52,9 @@ class SandboxServer:
     ) -> None:
         self.ctx = ctx or SandboxContext()
         self.faults = faults or Faults(tuple(v.key for v in VENDORS), seed=self.ctx.seed)
-        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on sockets that say they are TCP,
-        # and without it every answer waits ~40 ms for a delayed ACK (Nagle).
+        # IPPROTO_TCP named, not left 0: asyncio switches Nagle off (TCP_NODELAY) only on
+        # sockets that say they are TCP, and with Nagle on every answer on a kept-alive
+        # connection waited ~40 ms for the client's delayed ACK.
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self._socket = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -228,6 +228,7 @@ class HttpClient:
                 )
             except httpx.TransportError as exc:
                 # Sent, then no (whole) answer: a timeout or a connection cut half-way.
+                self._count_request()
                 lost = "did not answer in time" if isinstance(exc, httpx.TimeoutException) else (
                     "closed the connection before answering"
                 )  # fmt: skip
@@ -245,9 +246,8 @@ class HttpClient:
                     detail=detail,
                 )
             else:
+                self._count_request()
                 if response.is_success or response.status_code in expected:
-                    if self.budget is not None:
-                        self.budget.take()
                     return response
                 error, retry_after = self._status_error(response, what, idempotent)
             if attempt == tries:
@@ -318,6 +318,11 @@ class HttpClient:
             detail=detail,
             status=status,
         )
+
+    def _count_request(self) -> None:
+        # Vendors count the requests that reach them, refused and failed ones too.
+        if self.budget is not None:
+            self.budget.take()
 
     def _wait_for_budget(self) -> None:
         if self.budget is None:

@@ -143,6 +143,14 @@ SYSTEMS: Mapping[str, SystemSpec] = MappingProxyType(
                         help="In Plandocket: Settings → API → API keys. It needs the scopes "
                         "contacts, participants and events.",
                     ),
+                    Setting(
+                        "requests_per_hour",
+                        "Requests per hour",
+                        required=False,
+                        default="1000",
+                        help="Your Plandocket plan's API limit per key: 1000 on Standard, 5000 "
+                        "on Professional, 0 on Enterprise (no limit). Rowboat paces imports to it.",
+                    ),
                 ),
                 sandbox_path="/plandocket/api/v1",
             ),

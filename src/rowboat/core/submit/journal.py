@@ -93,6 +93,8 @@ CREATE TABLE IF NOT EXISTS memory (
     PRIMARY KEY (import_id, key)
 );
 CREATE INDEX IF NOT EXISTS imports_by_time ON imports (created_at);
+-- acknowledge() sets a batch's rows by batch: without it each answer scanned every row.
+CREATE INDEX IF NOT EXISTS outcomes_by_batch ON outcomes (import_id, batch);
 """
 
 

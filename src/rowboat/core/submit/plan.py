@@ -78,6 +78,10 @@ def make_plan(
     """The plan for sending `result`'s valid rows through `carrier`."""
     endpoint = result.endpoint
     table = result.table
+    # Carriers name remote imports after the user's file (Thalamus' unique import names).
+    options = options.model_copy(
+        update={"extra": {"file_name": table.info.path.name, **options.extra}}
+    )
     blockers = list(result.blockers)
     positions = np.flatnonzero(result.valid)
     rows = table.source_rows[positions].tolist()
