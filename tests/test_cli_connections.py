@@ -432,8 +432,8 @@ def test_no_secret_lands_in_rowboat_home_after_add_test_and_remove(
         *("--secret-env", "token=TH_TOKEN", "--secret-env", "password=TH_PASSWORD"),
     )
     assert code == 0
-    _EventsReader(monkeypatch, "plandocket", ConnectionCheck(False, "unused"))
-    assert _run(capsys, "connections", "test", "Sandbox", "--system", "plandocket")[0] == 0
+    code, out, _ = _run(capsys, "connections", "test", "Sandbox", "--endpoint=plandocket.contacts")
+    assert (code, out[:27]) == (0, "Connected to Plandocket as ")  # the real client
     _FakeClient(monkeypatch, "plandocket", ConnectionCheck(False, "The API key was refused."))
     assert _run(capsys, "connections", "test", "Acme")[0] == 2
     monkeypatch.setitem(CLIENT_MODULES, "thalamus", "rowboat.core.clients.not_written_yet")
@@ -562,3 +562,43 @@ def test_a_saved_connection_with_a_wrong_key_is_refused_by_the_server(
     assert code == 0
     assert out.startswith("Connected to Thought Industries")
     assert _files_holding(home, [wrong, right]) == []
+
+
+def test_sandbox_test_for_plandocket_contacts_uses_the_plandocket_client(
+    capsys: pytest.CaptureFixture[str], home: Path
+) -> None:
+    code, out, err = _run(
+        capsys, "connections", "test", "Sandbox", "--endpoint", "plandocket.contacts"
+    )
+    assert (code, err) == (0, "")
+    assert (
+        out
+        == "Connected to Plandocket as sandbox-pd-key; it may import contacts and participants.\n"
+    )
+    assert (home / "data" / "sandbox.db").is_file()
+    demo = [v for s in SYSTEMS for v in sandbox_secrets(s).values()]
+    assert _files_holding(home, demo) == []
+
+
+def test_a_saved_plandocket_key_without_the_scope_is_told_what_it_lacks(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    sandbox: SandboxServer,
+    home: Path,
+) -> None:
+    from rowboat.sandbox.plandocket import READONLY_KEY
+
+    monkeypatch.setenv("PD_KEY", READONLY_KEY)
+    argv = ("connections", "add", "Events only", "--system=plandocket")
+    code, _, _ = _run(
+        capsys, *argv, "--url", sandbox.base_url("plandocket"), "--secret-env", "api_key=PD_KEY"
+    )
+    assert code == 0
+    code, out, err = _run(
+        capsys, "connections", "test", "Events only", "--endpoint", "plandocket.contacts"
+    )
+    assert code == 2
+    assert out == ""
+    assert "rowboat: Connected to Plandocket as" in err
+    assert "contacts scope" in err
+    assert _files_holding(home, [READONLY_KEY]) == []
