@@ -37,7 +37,6 @@ pytestmark = [
 KILLS = 20
 
 
-
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
     ctx = SandboxContext(

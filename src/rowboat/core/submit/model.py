@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rowboat.core.progress import Reporter
 
 __all__ = [
+    "COMMON_EXTRA",
     "NOT_SENT",
     "Ack",
     "Batch",
@@ -77,6 +78,12 @@ class RowOutcome:
     message: str = ""  # the reason, in plain words ("" for a plain created/updated)
 
 
+# Keys of SubmitOptions.extra that every carrier accepts: at most that many rows a request (below
+# the target's own limit), and the user's file name (set by make_plan; remote imports are named
+# after it).
+COMMON_EXTRA: tuple[str, ...] = ("rows_per_request", "file_name")
+
+
 class SubmitOptions(BaseModel):
     """How the rows are to be imported; saved with the import so a resume does the same."""
 
@@ -86,8 +93,7 @@ class SubmitOptions(BaseModel):
     match_field: str | None = None  # the key the target matches existing records by
     event: str | None = None  # Eloqua event id, Plandocket event_key
     dry_run: bool = False
-    # Endpoint-specific switches. Every carrier honours "rows_per_request" (at most that many
-    # rows a request, below the target's own limit).
+    # Endpoint-specific switches, and the COMMON_EXTRA keys every carrier accepts.
     extra: dict[str, str] = PydanticField(default_factory=dict)
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from rowboat.core.clients.plandocket import MAX_RECORDS, PlandocketClient
 from rowboat.core.errors import ConfigurationError, Rejected
-from rowboat.core.submit.model import Ack, BatchSpec, JobStatus, Outcome, RowOutcome
+from rowboat.core.submit.model import COMMON_EXTRA, Ack, BatchSpec, JobStatus, Outcome, RowOutcome
 from rowboat.core.submit.plandocket_outcomes import row_outcomes
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class ImportSettings:
                 f"Plandocket cannot find contacts by '{options.match_field}'.",
                 hint="Choose email or customer_number as the match field.",
             )
-        unknown = sorted(set(options.extra) - set(_EXTRA_KEYS))
+        unknown = sorted(set(options.extra) - set(_EXTRA_KEYS) - set(COMMON_EXTRA))
         if unknown:
             raise ConfigurationError(
                 f"Plandocket imports have no setting '{unknown[0]}'.",
