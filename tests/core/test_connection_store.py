@@ -151,7 +151,10 @@ def test_unknown_settings_systems_and_secrets_are_named() -> None:
     store = ConnectionStore()
     with pytest.raises(ConnectionProblem, match="have no setting 'colour'") as setting:
         store.add("Acme", "plandocket", PD_URL, {"colour": "blue"}, {"api_key": PD_KEY})
-    assert setting.value.hint == "They need only their address and their API key."
+    assert setting.value.hint == "Their settings are: requests_per_hour."
+    with pytest.raises(ConnectionProblem, match="have no setting 'site'") as only_key:
+        store.add("TI", "thought-industries", "https://ti.example.com", {"site": "x"})
+    assert only_key.value.hint == "They need only their address and their API key."
     with pytest.raises(ConnectionProblem, match="'sap' is not a system"):
         store.add("Acme", "sap", PD_URL)
     with pytest.raises(ConnectionProblem, match="have no secret 'token'"):
