@@ -9,7 +9,14 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from rowboat.core.connections.model import SANDBOX_NAME, SYSTEMS, sandbox_secrets
+from rowboat.core.connections import store as store_module
+from rowboat.core.connections.model import (
+    SANDBOX_NAME,
+    SYSTEMS,
+    Setting,
+    SystemSpec,
+    sandbox_secrets,
+)
 from rowboat.core.connections.secrets import KEYRING_SERVICE, MemoryStore
 from rowboat.core.connections.store import ConnectionStore, is_sandbox_name
 from rowboat.core.errors import ConfigurationError, ConnectionProblem, NoKeychain
@@ -147,13 +154,23 @@ def test_secret_given_as_a_setting_is_refused() -> None:
         ConnectionStore().add("Acme", "plandocket", PD_URL, {"api_key": PD_KEY})
 
 
-def test_unknown_settings_systems_and_secrets_are_named() -> None:
+def test_unknown_settings_systems_and_secrets_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
     store = ConnectionStore()
     with pytest.raises(ConnectionProblem, match="have no setting 'colour'") as setting:
         store.add("Acme", "plandocket", PD_URL, {"colour": "blue"}, {"api_key": PD_KEY})
     assert setting.value.hint == "Their settings are: requests_per_hour."
+    key_only = SystemSpec(
+        key="key-only",
+        label="Key Only",
+        url_label="API address",
+        url_example="https://k.example.com",
+        url_help="",
+        settings=(Setting("api_key", "API key", secret=True),),
+        sandbox_path="/key-only",
+    )
+    monkeypatch.setattr(store_module, "SYSTEMS", {**SYSTEMS, "key-only": key_only})
     with pytest.raises(ConnectionProblem, match="have no setting 'site'") as only_key:
-        store.add("TI", "thought-industries", "https://ti.example.com", {"site": "x"})
+        store.add("K", "key-only", "https://k.example.com", {"site": "x"})
     assert only_key.value.hint == "They need only their address and their API key."
     with pytest.raises(ConnectionProblem, match="'sap' is not a system"):
         store.add("Acme", "sap", PD_URL)
