@@ -13,7 +13,14 @@ from rowboat.core.errors import ConfigurationError
 if TYPE_CHECKING:
     from rowboat.core.validation import ValidationResult
 
-__all__ = ["check_export_path", "escape_formulas", "export_invalid", "export_valid", "write_rows"]
+__all__ = [
+    "check_export_path",
+    "escape_formulas",
+    "export_invalid",
+    "export_table",
+    "export_valid",
+    "write_rows",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A sign followed by a plain number is data Excel reads as a number, not a formula: an E.164
@@ -49,6 +56,15 @@ def export_valid(result: ValidationResult, path: str | Path) -> Path:
     frame = result.values.iloc[positions].reset_index(drop=True)
     frame.columns = pd.Index([result.endpoint.field(k).label for k in frame.columns])
     write_rows(frame, out, set())
+    return out
+
+
+def export_table(result: ValidationResult, path: str | Path) -> Path:
+    """Every row in the file's own columns as they stand (a reviewed result carries its edits),
+    the cells with a problem highlighted: the whole file, corrected, as a new file."""
+    out = _target(result, path)
+    frame = result.table.frame.reset_index(drop=True)
+    write_rows(frame, out, _bad_cells(result, np.arange(len(frame)), list(frame.columns)))
     return out
 
 

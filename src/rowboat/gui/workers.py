@@ -1,10 +1,15 @@
 """Workers: core functions on the thread pool, reporting through signals (after superqt).
 
 A core function takes a Reporter; `Workers.start(fn, ...)` runs `fn(reporter)` on
-`QThreadPool.globalInstance()` and hands back a `Worker` whose `signals` reach the GUI thread as
-queued signals. Connect them only to `@Slot` methods of GUI-thread QObjects, never to lambdas: a
-lambda has no thread affinity and PySide6 may run it on the worker thread
+`QThreadPool.globalInstance()` and hands back a `Worker` whose `signals` are emitted on the GUI
+thread. Connect them only to `@Slot` methods of GUI-thread QObjects, never to lambdas: a lambda
+has no thread affinity and PySide6 may run it on the worker thread
 (see fork-tongue/observ#164).
+
+The pool thread emits on a private signals object that is connected, before the work starts, to
+a relay in the GUI thread; the relay emits the public `signals`. A queued signal reaches only the
+receivers connected when it is emitted, so without the relay a quick worker could finish before
+its caller had connected to it, and its result would be lost.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import time
 import traceback
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from rowboat.core.errors import Cancelled, RowboatError
 
@@ -54,6 +59,48 @@ class WorkerSignals(QObject):
     ended = Signal()
 
 
+class _Relay(QObject):
+    """Lives in the GUI thread: re-emits what a pool thread emitted on the public signals."""
+
+    def __init__(self, public: WorkerSignals) -> None:
+        super().__init__()
+        self._public = public
+
+    def attach(self, raw: WorkerSignals) -> None:
+        # Queued: `raw` is emitted on a pool thread, this object lives in the GUI thread.
+        kind = Qt.ConnectionType.QueuedConnection
+        raw.progress.connect(self._progress, kind)
+        raw.notice.connect(self._notice, kind)
+        raw.finished.connect(self._finished, kind)
+        raw.failed.connect(self._failed, kind)
+        raw.cancelled.connect(self._cancelled, kind)
+        raw.ended.connect(self._ended, kind)
+
+    @Slot(int, int, str)
+    def _progress(self, done: int, total: int, what: str) -> None:
+        self._public.progress.emit(done, total, what)
+
+    @Slot(str)
+    def _notice(self, text: str) -> None:
+        self._public.notice.emit(text)
+
+    @Slot(object)
+    def _finished(self, result: object) -> None:
+        self._public.finished.emit(result)
+
+    @Slot(object)
+    def _failed(self, error: object) -> None:
+        self._public.failed.emit(error)
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self._public.cancelled.emit()
+
+    @Slot()
+    def _ended(self) -> None:
+        self._public.ended.emit()
+
+
 class SignalReporter:
     """A core Reporter that emits progress at most every PROGRESS_INTERVAL and carries the cancel
     flag of its worker."""
@@ -88,7 +135,10 @@ class Worker(QRunnable):
     def __init__(self, fn: Callable[[Reporter], Any], what: str) -> None:
         super().__init__()
         self.setAutoDelete(False)  # Python keeps it (in Workers) until it has ended
-        self.signals = WorkerSignals()
+        self.signals = WorkerSignals()  # emitted on the GUI thread, by the relay
+        self._raw = WorkerSignals()  # emitted on the pool thread
+        self._relay = _Relay(self.signals)
+        self._relay.attach(self._raw)
         self.what = what
         self._fn = fn
         self._cancel = threading.Event()
@@ -102,18 +152,19 @@ class Worker(QRunnable):
         return self._cancel.is_set()
 
     def run(self) -> None:
-        reporter = SignalReporter(self.signals, self._cancel)
+        signals = self._raw
+        reporter = SignalReporter(signals, self._cancel)
         try:
             result = self._fn(reporter)
         except Cancelled:
-            self.signals.cancelled.emit()
+            signals.cancelled.emit()
         except RowboatError as exc:
-            self.signals.failed.emit(exc)
+            signals.failed.emit(exc)
         except Exception:  # noqa: BLE001 - a bug must become a plain error, not a dead thread
-            self.signals.failed.emit(unexpected_error(self.what))
+            signals.failed.emit(unexpected_error(self.what))
         else:
-            self.signals.finished.emit(result)
-        self.signals.ended.emit()
+            signals.finished.emit(result)
+        signals.ended.emit()
 
 
 class Workers(QObject):
@@ -137,9 +188,9 @@ class Workers(QObject):
         progress: Callable[[int, int, str], None] | None = None,
         notice: Callable[[str], None] | None = None,
     ) -> Worker:
-        """Run `fn(reporter)` on the pool, its signals connected to the given @Slot methods
-        first: a fast worker may emit before `start` returns, and a signal emitted with no
-        connection is lost."""
+        """Run `fn(reporter)`, the given @Slot methods connected to its signals. Slots may also
+        be connected to the returned worker's signals before control returns to the event
+        loop (the relay emits them from there, so nothing is missed)."""
         worker = Worker(fn, what)
         signals = worker.signals
         for signal, slot in (
