@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from rowboat import __version__
+from rowboat.cli.connections import add_arguments as add_connections_arguments
 from rowboat.cli.submit import add_arguments as add_submit_arguments
 from rowboat.sandbox.command import add_arguments as add_sandbox_arguments
 
@@ -45,6 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_source_arguments(p)
     p.add_argument("--endpoint", required=True, metavar="ID", help="endpoint id (see `endpoints`)")
     add_validation_arguments(p)
+    p.add_argument(
+        "--connection",
+        metavar="NAME",
+        help="check against the fields this connection's server defines (Eloqua, Thalamus)",
+    )
+    p.add_argument("--event", metavar="KEY", help="the Eloqua event whose fields to check against")
     p.add_argument("--report", metavar="OUT", help="export invalid rows with an Errors column")
     p.add_argument("--valid-out", metavar="OUT", help="export the normalised valid rows")
     p.add_argument("--save-profile", action="store_true", help="remember this mapping")
@@ -73,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_sandbox_arguments(p)
 
+    add_connections_arguments(sub)
     add_submit_arguments(sub)
     return parser
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import traceback
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rowboat.cli.output import TextProgress, emit_json, print_error
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
 
     from rowboat.core.mapping import Mapping
     from rowboat.core.table import Table
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         "template": _template,
         "sandbox": _sandbox,
         "gui": _gui,
+        "connections": _connections,
         **submit_commands(),
     }
     try:
@@ -48,6 +49,13 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print_error("Stopped.", "")
         return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`rowboat jobs | head`): stop quietly, as other tools do.
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except Exception:  # noqa: BLE001 - the last line of defence: a log file, never a traceback
         log_path = _write_crash_log(traceback.format_exc())
         print_error(
@@ -69,10 +77,16 @@ def _sandbox(args: argparse.Namespace) -> int:
     return run_sandbox(args)
 
 
-def _write_crash_log(text: str) -> Path:
-    import platformdirs
+def _connections(args: argparse.Namespace) -> int:
+    from rowboat.cli.connections import run as run_connections
 
-    folder = Path(platformdirs.user_log_dir("Rowboat", appauthor=False))
+    return run_connections(args)
+
+
+def _write_crash_log(text: str) -> Path:
+    from rowboat.core.paths import log_dir
+
+    folder = log_dir()  # under ROWBOAT_HOME when set, like every other file Rowboat writes
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "rowboat-cli.log"
     with path.open("a", encoding="utf-8") as f:
@@ -212,6 +226,8 @@ def _validate(args: argparse.Namespace) -> int:
     endpoint = endpoint_for(args.endpoint, args.schema)  # check the cheap arguments before reading
     report = TextProgress("Reading")
     table = open_source(args, report)
+    if args.connection and not args.schema:
+        endpoint = _server_endpoint(args, endpoint, report)
     mapping, origin = mapping_for(args, table, endpoint)
     report.what = "Checking"
     result = validate(table, endpoint, mapping, validation_options(args), report=report)
@@ -224,6 +240,19 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         _print_result(result, origin, written, args.limit)
     return EXIT_OK if result.invalid_count == 0 and not result.blockers else EXIT_INVALID_ROWS
+
+
+def _server_endpoint(
+    args: argparse.Namespace, endpoint: Endpoint, report: TextProgress
+) -> Endpoint:
+    """The fields the connection's server defines for the endpoint (or its cached copy)."""
+    import contextlib
+
+    from rowboat.cli.submit import resolve, server_endpoint
+
+    with contextlib.ExitStack() as stack:
+        connection, secrets = resolve(args.connection, endpoint.system, stack)
+        return server_endpoint(endpoint, connection, secrets, args.event, report)
 
 
 def validation_options(args: argparse.Namespace) -> ValidationOptions:

@@ -18,9 +18,11 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from rowboat.core.connections.model import Connection, Secrets
-    from rowboat.core.progress import CancelFlag
+    from rowboat.core.progress import CancelFlag, Reporter
     from rowboat.core.submit.journal import ImportRecord, Journal
     from rowboat.core.submit.runner import Submission
+    from rowboat.core.targets.schema import Endpoint
+    from rowboat.core.validation import ValidationResult
 
 __all__ = ["EXIT_INTERRUPTED", "add_arguments", "commands"]
 
@@ -77,6 +79,12 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--rejects", metavar="OUT", help="export the rows to fix (rejected, unknown)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
+    p = sub.add_parser("events", help="list the events an endpoint's rows can go into")
+    p.add_argument("--endpoint", required=True, metavar="ID", help="eloqua.event-registrants or "
+                   "plandocket.participants")  # fmt: skip
+    p.add_argument("--connection", default="Sandbox", metavar="NAME", help="default: Sandbox")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+
     p = sub.add_parser("jobs", help="list past imports, newest first")
     p.add_argument("--limit", type=int, default=20, help="how many to list (20)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -89,26 +97,31 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def commands() -> dict[str, Callable[[argparse.Namespace], int]]:
-    return {"submit": _submit, "resume": _resume, "jobs": _jobs, "job": _job}
+    return {"submit": _submit, "resume": _resume, "jobs": _jobs, "job": _job, "events": _events}
 
 
 # -- connections ---------------------------------------------------------------------------
 
 
-def _connection(name: str, system: str, stack: contextlib.ExitStack) -> tuple[Connection, Secrets]:
-    from rowboat.core.connections.model import SANDBOX_NAME, sandbox_connection, sandbox_secrets
+def resolve(name: str, system: str, stack: contextlib.ExitStack) -> tuple[Connection, Secrets]:
+    """The named connection with its secrets (the Sandbox started for the block, if named)."""
+    from rowboat.cli.sandbox_runtime import resolve_connection
 
-    if name.strip().lower() == SANDBOX_NAME.lower():
-        from rowboat.cli.sandbox_runtime import running_sandbox
+    return resolve_connection(name, system, stack)
 
-        url = stack.enter_context(running_sandbox())
-        return sandbox_connection(system, url), sandbox_secrets(system)
-    from rowboat.core.errors import ConnectionProblem
 
-    raise ConnectionProblem(
-        f"There is no connection named '{name}'.",
-        hint="Use the built-in Sandbox, or add one with `rowboat connections add`.",
-    )
+def server_endpoint(
+    endpoint: Endpoint,
+    connection: Connection,
+    secrets: Secrets,
+    event: str | None,
+    report: Reporter,
+) -> Endpoint:
+    """The endpoint's fields as the connection's server defines them (Eloqua per event,
+    Thalamus per template), cached for offline use; documented endpoints come back as they are."""
+    from rowboat.core.connections.remote import server_schema
+
+    return server_schema(endpoint, connection, secrets, event, report)
 
 
 @contextlib.contextmanager
@@ -144,21 +157,44 @@ def _main_thread() -> bool:
 def _submit(args: argparse.Namespace) -> int:
     from rowboat.cli.commands import endpoint_for, mapping_for, open_source, validation_options
     from rowboat.core.progress import CancelFlag
-    from rowboat.core.submit.carriers import open_carrier
     from rowboat.core.submit.journal import Journal
-    from rowboat.core.submit.model import SubmitOptions
-    from rowboat.core.submit.plan import make_plan
-    from rowboat.core.submit.runner import submit
     from rowboat.core.validation import validate
 
     endpoint = endpoint_for(args.endpoint, args.schema)
     flag = CancelFlag()
     report = TextProgress("Reading", cancel=flag)
     table = open_source(args, report)
-    mapping, origin = mapping_for(args, table, endpoint)
-    report.what = "Checking"
-    result = validate(table, endpoint, mapping, validation_options(args), report=report)
-    report.done()
+    with contextlib.ExitStack() as stack:
+        connection, secrets = resolve(args.connection, endpoint.system, stack)
+        if not args.schema:
+            endpoint = server_endpoint(endpoint, connection, secrets, args.event, report)
+        mapping, origin = mapping_for(args, table, endpoint)
+        report.what = "Checking"
+        result = validate(table, endpoint, mapping, validation_options(args), report=report)
+        report.done()
+        where = f"{endpoint.system_label} · {endpoint.label}"
+        _say(args, f"{table.info.path.name}: {len(table):,} rows, {result.valid_count:,} valid, "
+                   f"{result.invalid_count:,} with problems (columns {origin}).")  # fmt: skip
+        journal = stack.enter_context(Journal())
+        return _send(args, journal, result, where, connection, secrets, report, flag)
+
+
+def _send(
+    args: argparse.Namespace,
+    journal: Journal,
+    result: ValidationResult,
+    where: str,
+    connection: Connection,
+    secrets: Secrets,
+    report: TextProgress,
+    flag: CancelFlag,
+) -> int:
+    """Plan, ask, send and follow: the part of `submit` after the rows are checked."""
+    from rowboat.core.submit.carriers import open_carrier
+    from rowboat.core.submit.model import SubmitOptions
+    from rowboat.core.submit.plan import make_plan
+    from rowboat.core.submit.runner import submit
+
     extra = {"rows_per_request": str(args.rows_per_request)} if args.rows_per_request else {}
     options = SubmitOptions(
         mode=args.mode,
@@ -167,38 +203,29 @@ def _submit(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         extra=extra,
     )
-    with contextlib.ExitStack() as stack:
-        connection, secrets = _connection(args.connection, endpoint.system, stack)
-        carrier = open_carrier(endpoint, connection, secrets, report)
-        try:
-            plan = make_plan(result, carrier, connection.name, options)
-        except BaseException:
-            carrier.close()
-            raise
-        where = f"{endpoint.system_label} · {endpoint.label}"
-        _say(args, f"{table.info.path.name}: {len(table):,} rows, {result.valid_count:,} valid, "
-                   f"{result.invalid_count:,} with problems (columns {origin}).")  # fmt: skip
+    carrier = open_carrier(result.endpoint, connection, secrets, report)
+    try:
+        plan = make_plan(result, carrier, connection.name, options)
         if not plan.ready:
-            carrier.close()
             print_error(plan.blockers[0], " ".join(plan.blockers[1:]))
             return EXIT_ERROR
         _say(args, f"Plan: {plan.in_words()}")
-        if not args.yes and not _confirm(
-            f"Send {plan.rows_to_send:,} rows to {where} through '{connection.name}'?"
-        ):
-            carrier.close()
+        question = f"Send {plan.rows_to_send:,} rows to {where} through '{connection.name}'?"
+        if not args.yes and not _confirm(question):
             print_error("Nothing was sent.", "Add --yes to send without being asked.")
             return EXIT_ERROR
-        journal = stack.enter_context(Journal())
+    except BaseException:
+        carrier.close()
+        raise
 
-        def started(import_id: str) -> None:
-            print(f"Import {import_id} started.", file=sys.stderr, flush=True)
+    def started(import_id: str) -> None:
+        print(f"Import {import_id} started.", file=sys.stderr, flush=True)
 
-        report.what, report.lines = "Sending", True
-        with _ctrl_c_stops(flag):
-            done = submit(plan, journal, carrier, report, on_created=started)
-        report.done()
-        return _finish(args, journal, done)
+    report.what, report.lines = "Sending", True
+    with _ctrl_c_stops(flag):
+        done = submit(plan, journal, carrier, report, on_created=started)  # closes the carrier
+    report.done()
+    return _finish(args, journal, done)
 
 
 def _resume(args: argparse.Namespace) -> int:
@@ -215,7 +242,7 @@ def _resume(args: argparse.Namespace) -> int:
         if record.state is ImportState.FINISHED:
             return _finish(args, journal, Submission(record))
         endpoint = get_endpoint(record.endpoint_id)
-        connection, secrets = _connection(record.connection, endpoint.system, stack)
+        connection, secrets = resolve(record.connection, endpoint.system, stack)
         flag = CancelFlag()
         report = TextProgress("Sending", lines=True, cancel=flag)
         carrier = open_carrier(endpoint, connection, secrets, report)
@@ -224,6 +251,31 @@ def _resume(args: argparse.Namespace) -> int:
             done = resume(record.id, journal, carrier, report)
         report.done()
         return _finish(args, journal, done)
+
+
+def _events(args: argparse.Namespace) -> int:
+    from rowboat.core.connections.remote import event_choices, needs_event
+    from rowboat.core.errors import ConfigurationError
+    from rowboat.core.targets import get_endpoint
+
+    endpoint = get_endpoint(args.endpoint)
+    if not needs_event(endpoint):
+        raise ConfigurationError(
+            f"{endpoint.system_label} · {endpoint.label} is not imported into an event.",
+            hint="Events belong to eloqua.event-registrants and plandocket.participants.",
+        )
+    with contextlib.ExitStack() as stack:
+        connection, secrets = resolve(args.connection, endpoint.system, stack)
+        choices = event_choices(endpoint, connection, secrets, TextProgress("Reading"))
+    if args.json:
+        emit_json([{"key": c.key, "label": c.label} for c in choices])
+        return EXIT_OK
+    if not choices:
+        print(f"'{connection.name}' has no events to import into.")
+    width = max((len(c.key) for c in choices), default=0)
+    for c in choices:
+        print(f"{c.key:<{width}}  {c.label}")
+    return EXIT_OK
 
 
 def _jobs(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ import importlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rowboat.core.errors import ConnectionProblem
 from rowboat.core.progress import NULL_REPORTER
 
 if TYPE_CHECKING:
@@ -44,6 +45,16 @@ def check_connection(
     policy: RetryPolicy | None = None,
 ) -> ConnectionCheck:
     """Log in and read something harmless; with `endpoint`, also check it may be imported into."""
-    module = importlib.import_module(CLIENT_MODULES[connection.system])
+    name = CLIENT_MODULES[connection.system]
+    try:
+        module = importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise  # the client exists but lacks something it imports: a real fault
+        raise ConnectionProblem(
+            f"This version of Rowboat cannot test {connection.spec.label} connections yet.",
+            hint="Update Rowboat, or try the connection with an import.",
+            detail=f"no module {name}",
+        ) from None
     check: ConnectionCheck = module.check_connection(connection, secrets, endpoint, report, policy)
     return check

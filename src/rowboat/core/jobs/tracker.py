@@ -42,12 +42,13 @@ def follow(
     while True:
         report.raise_if_cancelled()
         status = carrier.poll(run)
-        if on_status is not None and status.text != last_text:
-            on_status(status)
+        changed = status.text != last_text
         last_text = status.text
+        if changed and on_status is not None:
+            on_status(status)
         if status.done is not None and status.total:
             report.progress(status.done, status.total, status.text)
-        elif status.text:
+        elif status.text and changed:
             report.notice(status.text)
         if status.finished:
             return status
