@@ -171,9 +171,9 @@ def _check_text(path: Path, text: str) -> None:
         )
 
 
-def _unreadable(path: Path, exc: csv.Error, line: int | None = None) -> SourceError:
+def _unreadable(path: Path, exc: csv.Error, row: int | None = None) -> SourceError:
     if "field larger than field limit" in str(exc):
-        return long_cell(path, line)
+        return long_cell(path, row)
     return NotASpreadsheet(
         f"'{path.name}' could not be read as a table.",
         hint="Open it in Excel and save it again as CSV.",
@@ -188,12 +188,13 @@ def read_head(path: Path, text: str, delimiter: str, count: int) -> list[list[st
     # `count` unless the prefix holds no more than that, and then the whole text is read.
     for sample in (text[:_SAMPLE_BYTES], text):
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        records: list[list[str]] = []
         try:
-            records = list(itertools.islice(reader, count + 1))
+            records.extend(itertools.islice(reader, count + 1))
         except csv.Error as exc:
             if len(sample) < len(text):
                 continue  # a quote the prefix cut in half: read the whole text
-            raise _unreadable(path, exc, reader.line_num) from exc
+            raise _unreadable(path, exc, len(records) + 1) from exc
         if len(records) > count or len(sample) == len(text):
             break
     return records[:count]
@@ -203,11 +204,11 @@ def read_records(path: Path, text: str, delimiter: str) -> list[list[str]]:
     """Every record of the file; record i is row i+1 as Excel shows it (a quoted line break
     stays inside its record)."""
     _check_text(path, text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
+    records: list[list[str]] = []
+    try:  # extend keeps the records read before an error: the next one is its row
+        records.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise _unreadable(path, exc, reader.line_num) from exc
+        raise _unreadable(path, exc, len(records) + 1) from exc
     if not any(any(c.strip() for c in r) for r in records):
         raise EmptyFile(f"'{path.name}' has no rows.", hint="Choose the file that holds your rows.")
     return records

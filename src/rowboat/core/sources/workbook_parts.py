@@ -198,7 +198,10 @@ def _unpacked(path: Path, info: zipfile.ZipInfo, stop: int = 0) -> Iterator[byte
                 if inflate is None:
                     chunk, packed = packed, b""
                 else:
-                    chunk = inflate.decompress(packed, _CHUNK)
+                    try:
+                        chunk = inflate.decompress(packed, _CHUNK)
+                    except zlib.error as exc:
+                        raise _damaged(path, f"{info.filename}: {exc}") from exc
                     packed = inflate.unconsumed_tail
                 total += len(chunk)
                 if total > info.file_size:
@@ -280,7 +283,20 @@ class _CellSpan:
             & ((after <= 32) | (after == 0x3E) | (after == 0x2F))
         ]
         at -= 1
+        # Rows: each must be `<row r="N"`, so that a cell without a reference in a later chunk
+        # goes on from a known place: the last row begun, or the last cell written.
+        rows_written = buf.count(b"<row") - buf.count(b"<rowBreaks")
+        if rows_written != buf.count(b'<row r="') or b":row" in buf:
+            return False
+        last_row = buf.rfind(b'<row r="')
+        row_after = b""  # the number of a row begun after the last cell
+        if last_row >= 0 and (not len(at) or last_row > at[-1]):
+            row_after = buf[last_row + 8 : buf.find(b'"', last_row + 8, last_row + 20)]
+            if not row_after.isdigit():
+                return False
         if not len(at):
+            if row_after:
+                self.row, self.col = int(row_after), 0
             return True
         if (a[at] != 0x3C).any():
             return False  # a prefixed cell (x:c): the careful way
@@ -314,8 +330,13 @@ class _CellSpan:
         cols = np.array([_col_of(col_keys.min()), _col_of(col_keys.max())], dtype=np.int64)
         self._take(rows, cols)
         self.cells += len(at) - 2  # _take counted the two it was given
-        # A cell or row without a reference after these goes on from them (see _slow).
-        self.row, self.col = self.last_row, self.last_col
+        if row_after:
+            self.row, self.col = int(row_after), 0
+        else:
+            end = buf.find(b'"', at[-1] + 6, at[-1] + 20)
+            place = _split_ref(buf[at[-1] + 6 : end])
+            assert place is not None  # checked above, with every reference
+            self.row, self.col = place
         return True
 
     def _slow(self, buf: bytes) -> None:
