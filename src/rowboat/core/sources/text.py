@@ -132,7 +132,7 @@ def check_line_lengths(path: Path, data: bytes) -> None:
                     path, data.count(b"\n", 0, begin) + 1, min(ends, default=len(data)) - begin
                 )
     if len(data) > 2 * MAX_TEXT_ROWS:  # a row takes two bytes at least, with its line break
-        lines = np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        lines = int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
         check_rows(path, lines + (not data.endswith(b"\n")))
 
 
