@@ -15,7 +15,6 @@ import datetime as dt
 import io
 import re
 import zipfile
-import zlib
 from collections.abc import Sized
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -37,7 +36,13 @@ MAX_ZIP_PARTS = 1_000
 MAX_PART_BYTES = 256 * 1024**2  # one xlsx part unpacked; uploads are capped at 10-20 MB packed
 MAX_PART_RATIO = 100  # unpacked / packed, for parts over RATIO_FREE_BYTES
 RATIO_FREE_BYTES = 4 * 1024**2
+SPARSE_FREE_CELLS = 1_048_576  # a sheet spanning this many cells is read however few are filled
+SPARSE_FACTOR = 32  # past it, the span may be at most this many times the cells written
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_CELL_REF = re.compile(
+    rb"<(?:\w+:)?c\s[^>]*?(?<![\w:])r\s*=\s*[\"']\$?([A-Za-z]{1,7})\$?(\d{1,10})"
+)
 
 
 class UnreadableFile(ValueError):
@@ -110,40 +115,66 @@ def _bounded(rows: Iterable[_Line]) -> Iterator[_Line]:
 
 
 def _check_zip(data: bytes) -> None:
-    """Refuse a workbook whose zip directory promises a bomb, before openpyxl unpacks it.
+    """Refuse a workbook whose zip directory promises a bomb, or whose sheets spread a few cells
+    over a vast range, before openpyxl unpacks it.
 
     zipfile itself stops each part at the size its directory gives (a longer stream fails its
     checksum), so the directory's sizes bound what is read."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            infos = z.infolist()
-            if len(infos) > MAX_ZIP_PARTS:
-                raise UploadTooLarge(f"the workbook holds {len(infos):,} parts")
-            for info in infos:
-                packed = max(info.compress_size, 1)
-                if info.file_size > MAX_PART_BYTES or (
-                    info.file_size > RATIO_FREE_BYTES and info.file_size > MAX_PART_RATIO * packed
-                ):
-                    raise UploadTooLarge(
-                        f"the part {info.filename} unpacks to {info.file_size:,} bytes"
-                    )
-                if info.filename.endswith((".xml", ".rels")):
-                    with z.open(info) as part:
-                        if _DTD.search(part.read(4096)):
-                            raise UnreadableFile(f"the part {info.filename} declares XML entities")
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
-        if isinstance(exc, UnreadableFile):
-            raise
-        raise UnreadableFile("the xlsx file is damaged or not an Excel workbook") from exc
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+        if len(infos) > MAX_ZIP_PARTS:
+            raise UploadTooLarge(f"the workbook holds {len(infos):,} parts")
+        for info in infos:
+            packed = max(info.compress_size, 1)
+            if info.file_size > MAX_PART_BYTES or (
+                info.file_size > RATIO_FREE_BYTES and info.file_size > MAX_PART_RATIO * packed
+            ):
+                raise UploadTooLarge(
+                    f"the part {info.filename} unpacks to {info.file_size:,} bytes"
+                )
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels")):
+                with z.open(info) as part:
+                    head = part.read(4096)
+                    if _DTD.search(head):
+                        raise UnreadableFile(f"the part {info.filename} declares XML entities")
+                    if info.filename.startswith("xl/worksheets/"):
+                        _check_span(head + part.read())
+
+
+def _check_span(sheet: bytes) -> None:
+    """Refuse a sheet whose cells span far more of the grid than they fill: openpyxl yields every
+    row up to the last one written, and every cell of a row up to its last."""
+    refs = _CELL_REF.findall(sheet)
+    written = len(_CELL.findall(sheet))
+    if not refs:
+        return
+    rows = [int(number) for _, number in refs]
+    cols = [_column(letters) for letters, _ in refs]
+    # A cell without a reference goes one to the right of the one before it.
+    span = max(rows) * (max(cols) + written - len(refs))
+    if span > max(SPARSE_FREE_CELLS, SPARSE_FACTOR * written):
+        raise UploadTooLarge(
+            f"its {written:,} cells are spread over {max(rows):,} rows and {max(cols):,} columns"
+        )
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
 
 
 def _xlsx_grid(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
-    _check_zip(data)
     try:
+        _check_zip(data)
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, zlib.error) as exc:
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # openpyxl fails in many ways on a damaged file; all mean that
         raise UnreadableFile("the xlsx file is damaged or not an Excel workbook") from exc
     try:
         sheet = book.worksheets[0]
@@ -152,9 +183,9 @@ def _xlsx_grid(data: bytes) -> list[list[str]]:
         # From row 1 whatever the sheet's used range says, so row numbers match Excel's.
         rows = sheet.iter_rows(min_row=1, values_only=True)
         return [[_cell_text(v) for v in row] for row in _bounded(rows)]
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, zlib.error) as exc:
-        if isinstance(exc, UnreadableFile):
-            raise
+    except UnreadableFile:
+        raise
+    except Exception as exc:
         raise UnreadableFile("the xlsx file is damaged or cut short") from exc
     finally:
         book.close()
