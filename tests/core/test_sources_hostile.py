@@ -561,29 +561,67 @@ def test_a_password_protected_workbook_is_reported_in_budget(tmp_path: Path) -> 
     assert_within_budget(bad, good)
 
 
-def test_an_ods_repeating_one_cell_over_the_whole_sheet_is_refused(tmp_path: Path) -> None:
+_MANIFEST = (
+    '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+    'xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+    '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path='
+    '"content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+)
+_ODS_CELL = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+
+
+def ods(path: Path, rows: str) -> Path:
+    """An ods of one sheet: a header row, then `rows` as given."""
     ns = (
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
     )
-    cell = '<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>'
+    header = _ODS_CELL.format("Email") + _ODS_CELL.format("Name")
     content = (
         f'<?xml version="1.0"?><office:document-content {ns}><office:body><office:spreadsheet>'
-        f'<table:table table:name="S"><table:table-row>{cell.format("Email")}</table:table-row>'
-        '<table:table-row table:number-rows-repeated="1048575"><table:table-cell '
-        'table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p>'
-        "</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>"
-        "</office:document-content>"
+        f'<table:table table:name="People"><table:table-row>{header}</table:table-row>{rows}'
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
     )
-    path = tmp_path / "repeat.ods"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", _MANIFEST)
         z.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
-    normal = normal_xlsx(tmp_path / "normal.xlsx", path.stat().st_size)
-    bad, good = measure(path, normal)
-    refused(bad, "repeat.ods")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("repeat_rows", "repeat_cols", "words"),
+    [
+        (1_048_575, 16_384, ("16,384 columns",)),  # calamine asks for 17 billion cells
+        (1_000_000, 95, ("CQ1000001", "95,000,095 cells")),  # under calamine's own cap
+        (100_000_000, 1, ("100,000,001 rows",)),
+    ],
+    ids=["whole-sheet", "under-calamines-cap", "rows"],
+)
+def test_an_ods_repeating_a_cell_over_a_vast_range_is_refused(
+    tmp_path: Path, repeat_rows: int, repeat_cols: int, words: tuple[str, ...]
+) -> None:
+    cell = _ODS_CELL.format("x").replace(
+        "<table:table-cell", f'<table:table-cell table:number-columns-repeated="{repeat_cols}"'
+    )
+    row = f'<table:table-row table:number-rows-repeated="{repeat_rows}">{cell}</table:table-row>'
+    hostile = ods(tmp_path / "repeat.ods", row)
+    normal = normal_xlsx(tmp_path / "normal.xlsx", hostile.stat().st_size)
+    bad, good = measure(hostile, normal)
+    refused(bad, "repeat.ods", *words)
     assert_within_budget(bad, good)
+
+
+def test_an_ods_with_empty_repeats_to_the_sheets_edge_is_read(tmp_path: Path) -> None:
+    # LibreOffice writes the empty rest of a sheet as one repeated row of repeated empty cells.
+    data = f"<table:table-row>{_ODS_CELL.format('anna@example.com')}{_ODS_CELL.format('Anna')}"
+    empty = (
+        '</table:table-row><table:table-row table:number-rows-repeated="1048574">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    table = open_table(ods(tmp_path / "calc.ods", data + empty))
+    assert table.frame.to_dict("list") == {"Email": ["anna@example.com"], "Name": ["Anna"]}
 
 
 def test_an_honest_workbook_of_every_kind_of_cell_reads_as_before(tmp_path: Path) -> None:

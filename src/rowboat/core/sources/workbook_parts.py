@@ -30,6 +30,7 @@ from rowboat.core.sources.limits import (
     sparse_sheet,
     unsafe_part,
 )
+from rowboat.core.sources.ods_content import OdsSpans
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -65,7 +66,13 @@ def check_zip_parts(path: Path) -> None:
         for info in infos:
             _check_entry(path, info)
         for info in infos:
-            if _OPENED.match(info.filename):
+            if info.filename == "content.xml":  # an ods: every sheet is read on opening
+                spans = OdsSpans()
+                _check_part(path, info, spans.feed)
+                for i, (name, rows, cols, cells) in enumerate(spans.sheets, start=1):
+                    if rows and cols:
+                        sparse_sheet(path, name or f"Sheet{i}", (1, rows, 1, cols), cells)
+            elif _OPENED.match(info.filename):
                 _check_part(path, info)
 
 
@@ -75,7 +82,7 @@ def check_sheet(path: Path, index: int, name: str) -> None:
     with _open_zip(path) as z:
         names = {i.filename: i for i in z.infolist()}
         if "content.xml" in names:
-            return  # calamine caps an ods sheet at 100,000,000 cells itself; see check_zip_parts
+            return  # an ods: its sheets are all read, and checked, on opening (check_zip_parts)
         part = _sheet_part(z, index)
         infos = [names[part]] if part in names else [i for i in names.values() if _is_sheet(i)]
         for info in infos:
