@@ -5,7 +5,8 @@ not hold) and reads them in forked children of one measuring process, so every f
 and peak memory are its own and are compared with a normal file of about the same size read the
 same way, in the same test: ratios, never absolute times. On main several of these files crashed
 the process (calamine aborts on a dense grid of 550 GB) or held gigabytes; the children run under
-an address-space cap, so such a regression fails the test instead of the machine.
+an address-space cap, so such a regression fails the test instead of the machine. Over 400 lines:
+the builders of hostile files and the measuring harness are shared with the sandbox's tests.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from hypothesis import strategies as st
 from rowboat.core.errors import NotASpreadsheet, PasswordProtected, SourceError
 from rowboat.core.lists import short_list
 from rowboat.core.sources import open_table
+from rowboat.core.sources.cell_span import CellSpan
 from rowboat.core.sources.limits import (
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -34,7 +36,6 @@ from rowboat.core.sources.limits import (
     MAX_TEXT_ROWS,
     BeyondLimit,
 )
-from rowboat.core.sources.workbook_parts import _CellSpan
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -659,7 +660,7 @@ def test_the_fast_cell_scan_spans_what_the_careful_one_does(
         attr = {"ref": f' r="{ref}"', "quote": f" r='{ref}'", "bare": ""}[style]
         written.append(f'<row r="{row}"><c{attr} t="n"><v>{row}</v></c></row>')
     xml = (SHEET_HEAD + "".join(written) + SHEET_TAIL).encode()
-    fast, careful = _CellSpan(), _CellSpan()
+    fast, careful = CellSpan(), CellSpan()
     for start in range(0, len(xml), chunk):
         fast.feed(xml[start : start + chunk])
     careful._slow(xml)
