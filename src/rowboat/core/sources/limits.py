@@ -6,9 +6,10 @@ two far-apart cells. Each is generous for real spreadsheets (docs/limits.md says
 none of the fixtures, samples or benchmark files comes near one.
 
 The readers call the checks below; a reader of a file's top rows (a preview) can call the same
-ones: `check_text_size` and `check_lines` before parsing text, `check_width` and `check_rows` on
-what it parsed, and `rowboat.core.sources.workbook_parts.check_zip_parts` and `check_sheet`
-before handing a workbook to fastexcel.
+ones: `check_text_size`, then `rowboat.core.sources.text.check_line_lengths` on the file's bytes
+before parsing text, `check_width` and `check_rows` on what it parsed; and
+`rowboat.core.sources.workbook_parts.check_zip_parts(path)` before `fastexcel.read_excel`, and
+`check_sheet(path, index, name)` before each `load_sheet`.
 """
 
 from __future__ import annotations
