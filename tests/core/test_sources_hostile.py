@@ -646,19 +646,26 @@ def _letters(col: int) -> str:
     return out
 
 
+_STYLES = st.sampled_from(["ref", "bare", "quote", "prefixed", "bare-row"])
+
+
 @settings(max_examples=80, deadline=None)
-@given(
-    cells=st.lists(st.tuples(_REFERENCES, st.sampled_from(["ref", "bare", "quote"])), min_size=1),
-    chunk=st.integers(16, 4096),
-)
+@given(cells=st.lists(st.tuples(_REFERENCES, _STYLES), min_size=1), chunk=st.integers(16, 4096))
 def test_the_fast_cell_scan_spans_what_the_careful_one_does(
     cells: list[tuple[tuple[int, int], str]], chunk: int
 ) -> None:
     written = []
     for (row, col), style in cells:
         ref = f"{_letters(col)}{row}"
-        attr = {"ref": f' r="{ref}"', "quote": f" r='{ref}'", "bare": ""}[style]
-        written.append(f'<row r="{row}"><c{attr} t="n"><v>{row}</v></c></row>')
+        cell = {
+            "ref": f'<c r="{ref}" t="n"><v>1</v></c>',
+            "quote": f"<c r='{ref}' t=\"n\"><v>1</v></c>",
+            "bare": '<c t="n"><v>1</v></c>',
+            "prefixed": f'<x:c r="{ref}"><x:v>1</x:v></x:c>',
+            "bare-row": f'<c r="{ref}"><v>1</v></c>',
+        }[style]
+        row_tag = "<row>" if style == "bare-row" else f'<row r="{row}">'
+        written.append(f"{row_tag}{cell}</row>")
     xml = (SHEET_HEAD + "".join(written) + SHEET_TAIL).encode()
     fast, careful = CellSpan(), CellSpan()
     for start in range(0, len(xml), chunk):

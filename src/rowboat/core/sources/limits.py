@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [
+    "BINARY_CONTROLS",
+    "FULL_SCAN_BYTES",
     "MAX_CELL_CHARS",
     "MAX_COLUMNS",
     "MAX_LINE_BYTES",
@@ -49,6 +51,7 @@ MAX_TEXT_BYTES = 2 * 1024**3  # the whole file is held while it is read
 MAX_LINE_BYTES = 16 * 1024**2  # one physical line; a one-line "table" is usually not a table
 MAX_CELL_CHARS = 1024**2  # one cell of a text file (Excel's own cells hold 32,767)
 MAX_TEXT_ROWS = 10_000_000  # csv files of several million rows stay readable
+BINARY_CONTROLS = 8  # more control characters than this in the first 4,096: not a text file
 
 # Both kinds.
 MAX_COLUMNS = 2_000  # every column costs matching and checking time; imports use a few dozen
@@ -63,6 +66,7 @@ MAX_PART_BYTES = 4 * 1024**3  # one part unpacked (a sheet of a million rows is 
 MAX_PART_RATIO = 100  # unpacked / packed size of one part; real sheets pack 5-20 times
 RATIO_FREE_BYTES = 8 * 1024**2  # a part this small unpacked may pack as tightly as it likes
 MAX_XML_RUN_BYTES = 8 * 1024**2  # text or tag between two "<" in a part: the reader holds it whole
+FULL_SCAN_BYTES = 32 * 1024**2  # sheet parts up to this size are scanned cell by cell (see docs)
 
 
 class BeyondLimit(SourceError):

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 
 from rowboat.core.errors import EmptyFile, NotASpreadsheet, SourceError
 from rowboat.core.sources.limits import (
+    BINARY_CONTROLS,
     MAX_CELL_CHARS,
     MAX_LINE_BYTES,
     MAX_TEXT_ROWS,
@@ -46,7 +47,6 @@ csv.field_size_limit(MAX_CELL_CHARS)
 # Control characters no spreadsheet cell means to hold (tab, line feed and carriage return are
 # the table's own); a few of them in a text file are a broken export, many are a binary file.
 _CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
-_BINARY_CONTROLS = 8  # more than this many in the first 4,096 characters: not a text file
 _FAST_FROM_CHARS = 1 << 18  # below about 5,000 rows the csv module alone is quick enough
 
 
@@ -74,7 +74,7 @@ def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace"), "utf-16"
-    if raw[:4096].count(b"\x00") <= _BINARY_CONTROLS:  # a stray NUL is still UTF-8
+    if raw[:4096].count(b"\x00") <= BINARY_CONTROLS:  # a stray NUL is still UTF-8
         try:
             return raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
@@ -91,7 +91,7 @@ def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
         clean = {m.encoding for m in matches if m.chaos <= best.chaos}
         if "cp1252" in same_text | clean:
             name = "cp1252"
-    binary = raw[:4096].count(b"\x00") > _BINARY_CONTROLS
+    binary = raw[:4096].count(b"\x00") > BINARY_CONTROLS
     if name is None or (binary and not name.startswith("utf_16")):
         raise NotASpreadsheet(
             f"'{path.name}' is not a text table or spreadsheet Rowboat can read.",
@@ -182,7 +182,7 @@ def _has_controls(data: bytes) -> bool:
 
 
 def _check_text(path: Path, text: str) -> None:
-    if sum(1 for ch in text[:4096] if ord(ch) < 9) > _BINARY_CONTROLS:
+    if sum(1 for ch in text[:4096] if ord(ch) < 9) > BINARY_CONTROLS:
         raise NotASpreadsheet(
             f"'{path.name}' is not a text table (it holds binary data).",
             hint="Open it in Excel and save it again as .xlsx or CSV.",

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from rowboat.core.errors import NotASpreadsheet
 from rowboat.core.sources.cell_span import CellSpan, split_ref
 from rowboat.core.sources.limits import (
+    FULL_SCAN_BYTES,
     MAX_PART_BYTES,
     MAX_PART_RATIO,
     MAX_XML_RUN_BYTES,
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
-__all__ = ["FULL_SCAN_BYTES", "check_sheet", "check_zip_parts"]
+__all__ = ["check_sheet", "check_zip_parts"]
 
 _CHUNK = 4 * 1024**2  # unpacked bytes looked at at a time; below MAX_XML_RUN_BYTES
 _READ = 1024**2  # packed bytes read from the file at a time
@@ -44,7 +45,6 @@ _OPENED = re.compile(
     r"xl/styles\.xml|xl/sharedStrings\.xml|content\.xml|styles\.xml|META-INF/manifest\.xml)$",
     re.IGNORECASE,
 )
-FULL_SCAN_BYTES = 32 * 1024**2  # sheet parts up to this size unpacked are scanned cell by cell
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref\s*=\s*([\"'])([^\"']*)\1")
 _SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$", re.IGNORECASE)
 _UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount\s*=\s*[\"'](\d+)")
