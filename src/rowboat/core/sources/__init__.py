@@ -17,6 +17,7 @@ from rowboat.core.sources.detect import detect_format
 from rowboat.core.sources.header import HEADER_SCAN_ROWS, find_header, unique_names
 from rowboat.core.sources.limits import check_text_size, check_width
 from rowboat.core.sources.text import (
+    CONTROL_CHARACTERS,
     check_line_lengths,
     clean_controls,
     columns_of,
@@ -85,7 +86,7 @@ def open_table(
         length = max((len(c) for c in columns), default=0)
         columns, cleaned = clean_controls(data, columns, np.arange(h + 2, h + 2 + length))
         if cleaned:
-            header = [re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", cell) for cell in header]
+            header = [re.sub(CONTROL_CHARACTERS, "", cell) for cell in header]
         info_kw: dict[str, object] = {"encoding": used, "delimiter": delim}
         sheet_name, header_number = None, h + 1
         sheets: tuple[str, ...] = ()

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [
+    "CONTROL_CHARACTERS",
     "check_line_lengths",
     "clean_controls",
     "columns_of",
@@ -46,7 +47,7 @@ _SAMPLE_BYTES = 256 * 1024
 csv.field_size_limit(MAX_CELL_CHARS)
 # Control characters no spreadsheet cell means to hold (tab, line feed and carriage return are
 # the table's own); a few of them in a text file are a broken export, many are a binary file.
-_CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
+CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _FAST_FROM_CHARS = 1 << 18  # below about 5,000 rows the csv module alone is quick enough
 
 
@@ -150,10 +151,10 @@ def clean_controls(
     found = np.zeros(len(rows), dtype=bool)
     cleaned = []
     for column in columns:
-        mask = pc.match_substring_regex(column, _CONTROLS)
+        mask = pc.match_substring_regex(column, CONTROL_CHARACTERS)
         if pc.any(mask).as_py():
             found |= np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
-            column = pc.replace_substring_regex(column, _CONTROLS, "")
+            column = pc.replace_substring_regex(column, CONTROL_CHARACTERS, "")
         cleaned.append(column)
     if not found.any():
         return columns, ""
