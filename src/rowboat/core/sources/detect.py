@@ -63,7 +63,8 @@ def _zip_format(path: Path) -> str:
                 return "xlsm" if path.suffix.lower() == ".xlsm" else "xlsx"
             if "content.xml" in names and "mimetype" in names:
                 return "ods"
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+        # NotImplementedError: a directory naming a zip version or method zipfile lacks.
         raise _not_a_spreadsheet(path.name, str(exc)) from exc
     raise _not_a_spreadsheet(path.name)
 

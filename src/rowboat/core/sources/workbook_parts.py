@@ -130,7 +130,7 @@ def _is_sheet(info: zipfile.ZipInfo) -> bool:
 def _open_zip(path: Path) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
         raise _damaged(path, repr(exc)) from exc
 
 
@@ -187,6 +187,8 @@ def _unpacked(path: Path, info: zipfile.ZipInfo, stop: int = 0) -> Iterator[byte
     """The part's bytes in chunks of at most _CHUNK, never more than its entry's size: a stream
     that goes on past it is what calamine would unpack regardless, so it is refused. With `stop`,
     only about its first `stop` bytes."""
+    if info.header_offset < 0:  # a damaged directory points before the file's start
+        raise _damaged(path, f"{info.filename}: offset {info.header_offset}")
     with path.open("rb") as f:
         f.seek(info.header_offset)
         local = f.read(30)
@@ -227,8 +229,8 @@ def _sheet_part(z: zipfile.ZipFile, index: int) -> str:
     try:
         book = z.read("xl/workbook.xml")  # both parts checked by check_zip_parts
         rels = z.read("xl/_rels/workbook.xml.rels")
-    except (KeyError, zipfile.BadZipFile, OSError, zlib.error):
-        return ""
+    except (KeyError, zipfile.BadZipFile, OSError, zlib.error, NotImplementedError, RuntimeError):
+        return ""  # every sheet part is checked instead
     ids = re.findall(rb"<(?:\w+:)?sheet\b[^>]*?\b\w*:?id\s*=\s*[\"']([^\"']+)", book)
     if not 0 <= index < len(ids):
         return ""
