@@ -7,6 +7,7 @@ import traceback
 from typing import TYPE_CHECKING
 
 from rowboat.cli.output import TextProgress, emit_json, print_error
+from rowboat.core.lists import short_list
 
 if TYPE_CHECKING:
     import argparse
@@ -343,7 +344,7 @@ def _print_result(
     used = {c for s in result.mapping.sources for c in s.columns}
     unused = [c for c in table.columns if c not in used]
     if unused:
-        print(f"  not imported: {', '.join(unused)}")
+        print(f"  not imported: {short_list(unused, 10)}")
     for note in table.notes:
         print(f"Note: {note}")
     for blocker in result.blockers:

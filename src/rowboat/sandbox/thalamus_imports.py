@@ -12,7 +12,12 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from rowboat.sandbox import thalamus_store as store
-from rowboat.sandbox.spreadsheets import UnreadableFile, read_numbered_rows, write_xlsx
+from rowboat.sandbox.spreadsheets import (
+    UnreadableFile,
+    UploadTooLarge,
+    read_numbered_rows,
+    write_xlsx,
+)
 from rowboat.sandbox.thalamus_auth import errors
 from rowboat.sandbox.thalamus_store import STATE_CODES, State, Upload
 from rowboat.sandbox.thalamus_templates import (
@@ -63,6 +68,8 @@ def _checked_rows(
     """
     try:
         header, rows = read_numbered_rows(data, filename)
+    except UploadTooLarge:
+        raise  # answered as the vendor answers a file over its size
     except UnreadableFile as exc:
         analysis = {"valid": False, "columns": [], "ignoredColumns": [], "missingColumns": []}
         return [], {**analysis, "error": f"The file cannot be read: {exc}.", "map": {}}, [], False
@@ -116,9 +123,12 @@ def import_routes(ctx: SandboxContext, gate: Gate) -> list[BaseRoute]:
         if store.name_taken(ctx, session.touchpoint, name):  # before reading a large file
             return errors(400, **DUPLICATED_NAME)
         filename, data = upload
-        header, analysis, rows, readable = await run_in_threadpool(
-            _checked_rows, kind, data, filename
-        )
+        try:
+            header, analysis, rows, readable = await run_in_threadpool(
+                _checked_rows, kind, data, filename
+            )
+        except UploadTooLarge:
+            return errors(400, file="FileTooLarge")
         new = Upload(
             touchpoint=session.touchpoint, user_id=session.user_id, name=name, type=kind.code,
             file_name=filename, file_type=_file_type(filename, data), file_size=len(data),

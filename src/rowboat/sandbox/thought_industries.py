@@ -13,7 +13,7 @@ from starlette.formparsers import MultiPartException
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from rowboat.sandbox.spreadsheets import UnreadableFile, read_numbered_rows
+from rowboat.sandbox.spreadsheets import UnreadableFile, UploadTooLarge, read_numbered_rows
 from rowboat.sandbox.thought_industries_sessions import IN_PERSON, KINDS, check_rows
 from rowboat.sandbox.thought_industries_store import Store
 from rowboat.sandbox.vendor import Vendor
@@ -151,6 +151,8 @@ def _store_asset(store: Store, filename: str, data: bytes) -> Response:
         return _error(422, "unprocessable_entity", f"'{filename}' is empty.")
     try:
         read_numbered_rows(data, filename)
+    except UploadTooLarge as exc:
+        return _error(413, "payload_too_large", f"The file is too large once read: {exc}.")
     except UnreadableFile as exc:
         return _error(422, "unprocessable_entity", f"The file could not be read: {exc}.")
     asset = store.add_asset(filename, _CONTENT_TYPES[extension], data)

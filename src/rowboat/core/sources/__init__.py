@@ -15,7 +15,11 @@ from rowboat.core.errors import NotASpreadsheet
 from rowboat.core.progress import NULL_REPORTER, Reporter
 from rowboat.core.sources.detect import detect_format
 from rowboat.core.sources.header import HEADER_SCAN_ROWS, find_header, unique_names
+from rowboat.core.sources.limits import check_text_size, check_width
 from rowboat.core.sources.text import (
+    CONTROL_CHARACTERS,
+    check_line_lengths,
+    clean_controls,
     columns_of,
     decode,
     fast_body,
@@ -60,18 +64,29 @@ def open_table(
             f"Row {header_row} cannot be the header of '{path.name}'.",
             hint="Rows are counted from 1.",
         )
+    cleaned = ""
     if fmt in {"csv", "tsv", "txt"}:
+        check_text_size(path, path.stat().st_size)
         raw = path.read_bytes()
         text, used = decode(path, raw, encoding)
+        data = utf8_bytes(raw, text, used)
+        check_line_lengths(path, data)
         delim = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(text))
         head = read_head(path, text, delim, max(HEADER_SCAN_ROWS, header_row or 0) + 6)
         h = header_row - 1 if header_row else find_header(head[:HEADER_SCAN_ROWS])
         header = head[h] if h < len(head) else []
         width = max((len(r) for r in head[h:]), default=0)
-        columns = fast_body(utf8_bytes(raw, text, used), text, delim, h, width)
+        check_width(path, width)
+        columns = fast_body(data, text, delim, h, width)
         if columns is None:
             body = read_records(path, text, delim)[h + 1 :]
-            columns = columns_of(body, max([len(header), *(len(r) for r in body)]))
+            width = max([len(header), *(len(r) for r in body)])
+            check_width(path, width)
+            columns = columns_of(body, width)
+        length = max((len(c) for c in columns), default=0)
+        columns, cleaned = clean_controls(data, columns, np.arange(h + 2, h + 2 + length))
+        if cleaned:
+            header = [re.sub(CONTROL_CHARACTERS, "", cell) for cell in header]
         info_kw: dict[str, object] = {"encoding": used, "delimiter": delim}
         sheet_name, header_number = None, h + 1
         sheets: tuple[str, ...] = ()
@@ -94,6 +109,8 @@ def open_table(
         delimiter=info_kw.get("delimiter"),  # type: ignore[arg-type]
     )
     notes = list(table[3])
+    if cleaned:
+        notes.append(cleaned)
     if header_row is None and header_number > 1:
         notes.insert(0, f"Found the header on row {header_number}; the rows above it are skipped.")
     report.progress(2, 2, "Reading")

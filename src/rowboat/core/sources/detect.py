@@ -14,7 +14,10 @@ __all__ = ["detect_format"]
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "txt"}
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+_BINARY_MAGIC = (
+    *(b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf"),
+    *(b"\x7fELF", b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe"),  # programs
+)
 
 
 def detect_format(path: Path) -> str:
@@ -60,7 +63,8 @@ def _zip_format(path: Path) -> str:
                 return "xlsm" if path.suffix.lower() == ".xlsm" else "xlsx"
             if "content.xml" in names and "mimetype" in names:
                 return "ods"
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+        # NotImplementedError: a directory naming a zip version or method zipfile lacks.
         raise _not_a_spreadsheet(path.name, str(exc)) from exc
     raise _not_a_spreadsheet(path.name)
 

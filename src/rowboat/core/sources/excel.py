@@ -8,8 +8,11 @@ from typing import TYPE_CHECKING
 import fastexcel
 
 from rowboat.core.errors import EmptyFile, NotASpreadsheet, SheetNotFound
+from rowboat.core.lists import short_list
 from rowboat.core.sources.cells import display_strings
 from rowboat.core.sources.header import HEADER_SCAN_ROWS, find_header
+from rowboat.core.sources.limits import check_rows, check_width
+from rowboat.core.sources.workbook_parts import check_sheet, check_zip_parts
 from rowboat.core.threads import map_in_threads
 
 if TYPE_CHECKING:
@@ -24,6 +27,10 @@ logging.getLogger("fastexcel").setLevel(logging.ERROR)
 
 
 def _open(path: Path) -> fastexcel.ExcelReader:
+    with path.open("rb") as f:
+        zipped = f.read(2) == b"PK"
+    if zipped:  # xlsx, xlsm, ods: calamine trusts what the zip says; check it first
+        check_zip_parts(path)
     try:
         return fastexcel.read_excel(str(path))
     except Exception as exc:
@@ -62,12 +69,12 @@ def _load(
     """The chosen sheet (by default the first with any cell filled) read whole, as text."""
     if sheet is None:
         for i in range(len(names)):
-            batch = _text_sheet(path, reader, i)
+            batch = _text_sheet(path, reader, names, i)
             if _has_cells(batch):
                 return i, batch
         raise EmptyFile(f"'{path.name}' has no rows in any sheet.", hint="Choose another file.")
     index = _sheet_index(path, names, sheet)
-    batch = _text_sheet(path, reader, index)
+    batch = _text_sheet(path, reader, names, index)
     if not _has_cells(batch):
         raise EmptyFile(
             f"The sheet '{names[index]}' of '{path.name}' has no rows.",
@@ -80,12 +87,20 @@ def _has_cells(batch: pa.RecordBatch) -> bool:
     return any(column.null_count < len(column) for column in batch.columns)
 
 
-def _text_sheet(path: Path, reader: fastexcel.ExcelReader, index: int) -> pa.RecordBatch:
+def _text_sheet(
+    path: Path, reader: fastexcel.ExcelReader, names: list[str], index: int
+) -> pa.RecordBatch:
+    with path.open("rb") as f:
+        zipped = f.read(2) == b"PK"
+    if zipped:
+        check_sheet(path, index, names[index])
     try:
         sheet = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
         batch: pa.RecordBatch = sheet.to_arrow()
     except Exception as exc:
         raise _unreadable(path, exc) from exc
+    check_width(path, batch.num_columns, sheet=names[index])
+    check_rows(path, batch.num_rows, sheet=names[index])
     return batch
 
 
@@ -103,7 +118,7 @@ def _sheet_index(path: Path, names: list[str], sheet: str | int) -> int:
                 return i
     raise SheetNotFound(
         f"'{path.name}' has no sheet '{sheet}'.",
-        hint=f"Its sheets are: {', '.join(names)}.",
+        hint=f"Its sheets are: {short_list(names, 10)}.",
     )
 
 

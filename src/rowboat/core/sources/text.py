@@ -9,14 +9,28 @@ import itertools
 from collections import Counter
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from rowboat.core.errors import EmptyFile, NotASpreadsheet
+from rowboat.core.errors import EmptyFile, NotASpreadsheet, SourceError
+from rowboat.core.sources.limits import (
+    BINARY_CONTROLS,
+    MAX_CELL_CHARS,
+    MAX_LINE_BYTES,
+    MAX_TEXT_ROWS,
+    check_lines,
+    check_rows,
+    long_cell,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [
+    "CONTROL_CHARACTERS",
+    "check_line_lengths",
+    "clean_controls",
     "columns_of",
     "decode",
     "fast_body",
@@ -28,8 +42,12 @@ __all__ = [
 
 DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_BYTES = 256 * 1024
-# The csv module refuses cells over 128 KB by default; a long notes cell is still the user's data.
-csv.field_size_limit(2**31 - 1)
+# The csv module refuses cells over 128 KB by default; a long notes cell is still the user's data,
+# up to the readers' own limit.
+csv.field_size_limit(MAX_CELL_CHARS)
+# Control characters no spreadsheet cell means to hold (tab, line feed and carriage return are
+# the table's own); a few of them in a text file are a broken export, many are a binary file.
+CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _FAST_FROM_CHARS = 1 << 18  # below about 5,000 rows the csv module alone is quick enough
 
 
@@ -57,7 +75,7 @@ def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16", errors="replace"), "utf-16"
-    if b"\x00" not in raw[:4096]:
+    if raw[:4096].count(b"\x00") <= BINARY_CONTROLS:  # a stray NUL is still UTF-8
         try:
             return raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
@@ -74,7 +92,8 @@ def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
         clean = {m.encoding for m in matches if m.chaos <= best.chaos}
         if "cp1252" in same_text | clean:
             name = "cp1252"
-    if name is None or (b"\x00" in raw[:4096] and not name.startswith("utf_16")):
+    binary = raw[:4096].count(b"\x00") > BINARY_CONTROLS
+    if name is None or (binary and not name.startswith("utf_16")):
         raise NotASpreadsheet(
             f"'{path.name}' is not a text table or spreadsheet Rowboat can read.",
             hint="Open it in Excel and save it again as .xlsx or CSV.",
@@ -99,15 +118,81 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
+def check_line_lengths(path: Path, data: bytes) -> None:
+    """Refuse text with a line longer than MAX_LINE_BYTES or more lines than MAX_TEXT_ROWS,
+    without reading every line: a line that long holds a whole stretch of MAX_LINE_BYTES / 2
+    with no line break, and a file is looked at only one such stretch at a time."""
+    step = MAX_LINE_BYTES // 2
+    if len(data) > MAX_LINE_BYTES:
+        for start in range(0, len(data) - step + 1, step):
+            stop = start + step
+            if data.find(b"\n", start, stop) < 0 and data.find(b"\r", start, stop) < 0:
+                begin = max(data.rfind(b"\n", 0, start), data.rfind(b"\r", 0, start)) + 1
+                ends = [e for e in (data.find(b"\n", stop), data.find(b"\r", stop)) if e >= 0]
+                check_lines(
+                    path, data.count(b"\n", 0, begin) + 1, min(ends, default=len(data)) - begin
+                )
+    if len(data) > 2 * MAX_TEXT_ROWS:  # a row takes two bytes at least, with its line break
+        codes = np.frombuffer(data, dtype=np.uint8)
+        step = 1 << 20
+        lines = sum(
+            int(np.count_nonzero(codes[i : i + step] == 10)) for i in range(0, len(codes), step)
+        )
+        check_rows(path, lines + (not data.endswith(b"\n")))
+
+
+def clean_controls(
+    data: bytes, columns: list[pa.Array], rows: np.ndarray
+) -> tuple[list[pa.Array], str]:
+    """Columns without stray control characters (NUL and the like), and a note naming the rows
+    they were removed from ("" when there were none). `rows` numbers the columns' rows."""
+    if not _has_controls(data):
+        return columns, ""
+    found = np.zeros(len(rows), dtype=bool)
+    cleaned = []
+    for column in columns:
+        mask = pc.match_substring_regex(column, CONTROL_CHARACTERS)
+        if pc.any(mask).as_py():
+            found |= np.asarray(pc.fill_null(mask, False).to_numpy(zero_copy_only=False))
+            column = pc.replace_substring_regex(column, CONTROL_CHARACTERS, "")
+        cleaned.append(column)
+    if not found.any():
+        return columns, ""
+    from rowboat.core.lists import short_list
+
+    where = short_list([f"{int(r):,}" for r in rows[found]], 5)
+    rows_word = "row" if found.sum() == 1 else "rows"
+    return cleaned, (
+        f"Removed stray control characters (such as NUL) from {rows_word} {where}; the rest "
+        "of each cell is kept."
+    )
+
+
+def _has_controls(data: bytes) -> bool:
+    """Whether `data` holds a control byte other than tab, line feed and carriage return;
+    counted with numpy a megabyte at a time (bytes.translate takes several times as long)."""
+    codes = np.frombuffer(data, dtype=np.uint8)
+    for start in range(0, len(codes), 1 << 20):
+        part = codes[start : start + (1 << 20)]
+        low = np.count_nonzero(part < 32)
+        if low and low > np.count_nonzero(part == 10) + np.count_nonzero(part == 13) + (
+            np.count_nonzero(part == 9)
+        ):
+            return True
+    return False
+
+
 def _check_text(path: Path, text: str) -> None:
-    if "\x00" in text or sum(1 for ch in text[:4096] if ord(ch) < 9) > 8:
+    if sum(1 for ch in text[:4096] if ord(ch) < 9) > BINARY_CONTROLS:
         raise NotASpreadsheet(
             f"'{path.name}' is not a text table (it holds binary data).",
             hint="Open it in Excel and save it again as .xlsx or CSV.",
         )
 
 
-def _unreadable(path: Path, exc: csv.Error) -> NotASpreadsheet:
+def _unreadable(path: Path, exc: csv.Error, row: int | None = None) -> SourceError:
+    if "field larger than field limit" in str(exc):
+        return long_cell(path, row)
     return NotASpreadsheet(
         f"'{path.name}' could not be read as a table.",
         hint="Open it in Excel and save it again as CSV.",
@@ -122,12 +207,13 @@ def read_head(path: Path, text: str, delimiter: str, count: int) -> list[list[st
     # `count` unless the prefix holds no more than that, and then the whole text is read.
     for sample in (text[:_SAMPLE_BYTES], text):
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        records: list[list[str]] = []
         try:
-            records = list(itertools.islice(reader, count + 1))
+            records.extend(itertools.islice(reader, count + 1))
         except csv.Error as exc:
             if len(sample) < len(text):
                 continue  # a quote the prefix cut in half: read the whole text
-            raise _unreadable(path, exc) from exc
+            raise _unreadable(path, exc, len(records) + 1) from exc
         if len(records) > count or len(sample) == len(text):
             break
     return records[:count]
@@ -137,10 +223,11 @@ def read_records(path: Path, text: str, delimiter: str) -> list[list[str]]:
     """Every record of the file; record i is row i+1 as Excel shows it (a quoted line break
     stays inside its record)."""
     _check_text(path, text)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    records: list[list[str]] = []
+    try:  # extend keeps the records read before an error: the next one is its row
+        records.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise _unreadable(path, exc) from exc
+        raise _unreadable(path, exc, len(records) + 1) from exc
     if not any(any(c.strip() for c in r) for r in records):
         raise EmptyFile(f"'{path.name}' has no rows.", hint="Choose the file that holds your rows.")
     return records
