@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rowboat.core.errors import ConfigurationError
 from rowboat.core.progress import NULL_REPORTER
+from rowboat.core.targets.events import event_choice
 
 if TYPE_CHECKING:
     from rowboat.core.clients._http import RetryPolicy
@@ -20,11 +21,7 @@ if TYPE_CHECKING:
     from rowboat.core.targets.schema import Endpoint
     from rowboat.core.targets.schema_cache import SchemaCache
 
-__all__ = ["EVENT_ENDPOINTS", "Choice", "event_choices", "needs_event", "server_schema"]
-
-# Endpoints whose rows go into one event picked from the server (the Plandocket participant
-# rows may also name their own).
-EVENT_ENDPOINTS = frozenset({"eloqua.event-registrants", "plandocket.participants"})
+__all__ = ["Choice", "event_choices", "needs_event", "server_schema"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,8 @@ class Choice:
 
 
 def needs_event(endpoint: Endpoint) -> bool:
-    return endpoint.id in EVENT_ENDPOINTS
+    """Whether the endpoint's rows go into an event picked from the server's list."""
+    return event_choice(endpoint) is not None
 
 
 def event_choices(
