@@ -8,7 +8,7 @@ looks the core up among the fields' names and lets the rest steer or lower its c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rowboat.core.mapping.vocabulary import Vocabulary, normalise, vocabulary
@@ -18,8 +18,11 @@ __all__ = ["Header", "read_header"]
 _BRACKETS = re.compile(r"\(([^()]*)\)|\[([^\[\]]*)\]")
 # "Apellido(s)", "participant(e)", "instructor(es)": a plural or gender ending, not a note
 _GLUED_ENDING = re.compile(r"(?<=\w)\((\w{1,3})\)")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# "firstName" -> "first Name", "Address2" -> "Address 2"
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[^\W\d_])(?=\d)")
 _WORD = re.compile(r"[^\W_]+")
+# System affixes on exported field names: Eloqua's "C_FirstName", Salesforce's "Company__c".
+_AFFIXES = (re.compile(r"^(C_)(?=[A-Za-z])"), re.compile(r"(__c)$"))
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,16 @@ class Header:
     marker: str = ""  # the number marker as written ("#", "ID", "No"), "" when none
     ordinal: int | None = None  # a trailing line number ("Address 2" -> 2)
     alternatives: tuple[Header, ...] = ()  # "A / B": each part read on its own
+    affix: str = ""  # a system prefix or suffix left out ("C_", "__c")
+
+    @property
+    def names_person(self) -> bool:
+        """A whole name: "Name", "Attendee", "Buyer Name"; never "Attendee #" (a number)."""
+        if self.marker or self.qualifiers or self.alternatives or self.affix:
+            return False
+        voc = vocabulary()
+        ignored = bool(self.roles or self.fillers)
+        return self.norm in voc.full_name_set or (ignored and self.core in voc.full_name_set)
 
 
 def _tokens(text: str) -> list[str]:
@@ -46,23 +59,20 @@ def _tokens(text: str) -> list[str]:
 def read_header(text: str) -> Header:
     """Read a header: its alternatives ("A / B"), and for each, its words by their role."""
     voc = vocabulary()
-    header = _read_part(text, voc)
-    parts = _split_alternatives(text, voc)
-    if len(parts) < 2:
-        return header
-    alternatives = tuple(_read_part(p, voc) for p in parts)
-    return Header(
-        text=header.text,
-        norm=header.norm,
-        core=header.core,
-        core_text=header.core_text,
-        roles=header.roles,
-        fillers=header.fillers,
-        qualifiers=header.qualifiers,
-        marker=header.marker,
-        ordinal=header.ordinal,
-        alternatives=alternatives,
-    )
+    bare, affix = text, ""
+    for pattern in _AFFIXES:
+        found = pattern.search(bare)
+        if found:
+            affix, bare = found.group(1), pattern.sub("", bare)
+    header, named_notes = _read_part(bare, voc)
+    header = replace(header, text=text, norm=normalise(text), affix=affix)
+    parts = _split_alternatives(bare, voc)
+    if len(parts) > 1:
+        return replace(header, alternatives=tuple(_read_part(p, voc)[0] for p in parts))
+    if named_notes:  # "Bevorzugte E-Mail (E-Mail-Adresse)": the note is another name for it
+        parts = [_BRACKETS.sub(" ", bare).strip(), *named_notes]
+        return replace(header, alternatives=tuple(_read_part(p, voc)[0] for p in parts))
+    return header
 
 
 def _split_alternatives(text: str, voc: Vocabulary) -> list[str]:
@@ -73,7 +83,7 @@ def _split_alternatives(text: str, voc: Vocabulary) -> list[str]:
     return [p.strip() for p in parts if normalise(p)]
 
 
-def _read_part(text: str, voc: Vocabulary) -> Header:
+def _read_part(text: str, voc: Vocabulary) -> tuple[Header, list[str]]:
     norm = normalise(text)
     glued = _GLUED_ENDING.sub(r"\1", text)
     notes = [g1 or g2 for g1, g2 in _BRACKETS.findall(glued)]
@@ -82,12 +92,22 @@ def _read_part(text: str, voc: Vocabulary) -> Header:
     roles: list[str] = []
     fillers: list[str] = []
     qualifiers: list[tuple[str, str]] = []
-    # A note in brackets is a qualifier, a role word or a filler; any other note is part of what
-    # the header names ("Date (of birth)" is not a date).
+    named_notes: list[str] = []
+    # A note in brackets is a qualifier, a role word, a filler, a number marker or another name
+    # of a field; any other note is part of what the header names ("Date (of birth)" is not a
+    # date).
     for note in notes:
+        if normalise(note) in voc.qualifiers:  # "(WhatsApp)", however its letters are cased
+            qualifiers.append((note, voc.qualifiers[normalise(note)]))
+            continue
+        if not any(_kind_of(w, voc) for w in _tokens(note)) and normalise(note) in voc.names:
+            named_notes.append(note)
+            continue
         for word in _tokens(note):
             kind = _kind_of(word, voc)
-            if kind == "role":
+            if not marker and normalise(word) in voc.number_markers:
+                marker = word
+            elif kind == "role":
                 roles.append(word)
             elif kind == "filler":
                 fillers.append(word)
@@ -102,7 +122,7 @@ def _read_part(text: str, voc: Vocabulary) -> Header:
         marker, main = _take_marker(main, voc)
     main = _drop_roles(main, voc, roles)
     content = []
-    for word in main:
+    for word in _split_compounds(main, voc, qualifiers):
         kind = _kind_of(word, voc)
         if kind == "filler":
             fillers.append(word)
@@ -110,9 +130,14 @@ def _read_part(text: str, voc: Vocabulary) -> Header:
             qualifiers.append((word, kind))
         else:
             content.append(word)
+    # connectors left at an edge tied a qualifier or a role word on: "Correo de trabajo"
+    while len(content) > 1 and normalise(content[-1]) in voc.connectors:
+        content.pop()
+    while len(content) > 1 and normalise(content[0]) in voc.connectors:
+        content.pop(0)
     if not content:  # "Mobile" alone is the mobile field, not a qualifier of nothing
         content, qualifiers = [w for w, _ in qualifiers], []
-    return Header(
+    header = Header(
         text=text,
         norm=norm,
         core=normalise(" ".join(content)),
@@ -123,6 +148,25 @@ def _read_part(text: str, voc: Vocabulary) -> Header:
         marker=marker,
         ordinal=ordinal,
     )
+    return header, named_notes
+
+
+def _split_compounds(
+    main: list[str], voc: Vocabulary, qualifiers: list[tuple[str, str]]
+) -> list[str]:
+    """ "Rechnungsadresse" -> the qualifier "Rechnungs" and the word "adresse"."""
+    result = []
+    for word in main:
+        norm = normalise(word)
+        for prefix, kind in voc.compound_qualifiers.items():
+            rest = norm[len(prefix) :]
+            if norm.startswith(prefix) and norm not in voc.names and rest in voc.names:
+                cut = len(word) - len(rest)  # the prefix as written: "Rechnungs"
+                qualifiers.append((word[:cut], kind))
+                word = word[cut:]
+                break
+        result.append(word)
+    return result
 
 
 def _kind_of(word: str, voc: Vocabulary) -> str:

@@ -15,6 +15,7 @@ from rowboat.core.mapping.scoring import (
     SYNONYM_CONFIDENCE,
     Candidate,
     candidates,
+    ignored_notes,
 )
 from rowboat.core.mapping.synonyms import FULL_NAME, concepts_of, normalise
 from rowboat.core.mapping.terms import field_names
@@ -129,13 +130,6 @@ def _concept_field(fields: Sequence[Field], concept: str) -> int | None:
     return None
 
 
-def _is_full_name(header: Header) -> bool:
-    """ "Name", "Attendee", "Buyer Name": never "Attendee #", which is the attendee's number."""
-    if header.marker or header.qualifiers or header.alternatives:
-        return False
-    return header.norm in _FULL_NAMES or (bool(header.roles) and header.core in _FULL_NAMES)
-
-
 def _split_full_name(
     columns: Sequence[str],
     headers: Sequence[Header],
@@ -150,13 +144,9 @@ def _split_full_name(
     free = [(ci, h) for ci, h in enumerate(headers) if ci not in used]
     if first not in by_field and last not in by_field:
         for ci, header in free:
-            if _is_full_name(header):
+            if header.names_person:
                 used.add(ci)
-                roles = (
-                    [say.ignored("role word", header.roles)]
-                    if header.norm not in _FULL_NAMES
-                    else []
-                )
+                notes = [] if header.norm in _FULL_NAMES else ignored_notes(header)
                 for fi, part in ((first, NamePart.FIRST), (last, NamePart.LAST)):
                     by_field[fi] = FieldSource(
                         field=fields[fi].key,
@@ -165,7 +155,7 @@ def _split_full_name(
                         confidence=SPLIT_CONFIDENCE,
                         method=MatchMethod.SYNONYM,
                         reason=say.line(
-                            columns[ci], fields[fi].label, [*roles, say.full_name(part)]
+                            columns[ci], fields[fi].label, [*notes, say.full_name(part)]
                         ),
                     )
                 return

@@ -31,12 +31,16 @@ __all__ = [
     "SYNONYM_CONFIDENCE",
     "Candidate",
     "candidates",
+    "ignored_notes",
 ]
 
 EXACT_CONFIDENCE = 1.0
 SYNONYM_CONFIDENCE = 0.95
 FUZZY_CEILING = 0.9  # a near miss never outranks a known synonym
-FUZZY_THRESHOLD = 0.8  # below this a column stays unmapped
+# Below this a column stays unmapped. Exports are written by programs, not typed, so a near miss
+# of 0.8 is far more often another word ("Source Name" is not "Surname") than a typo.
+FUZZY_THRESHOLD = 0.88
+MIN_CONFIDENCE = 0.8  # a header read word by word, below this, stays unmapped
 # Short headers differ by a letter and mean something else ("Stand" is not "Stadt"), so they
 # must be closer before a near miss counts.
 SHORT_THRESHOLD = 0.9
@@ -62,7 +66,7 @@ class Candidate:
 
 
 def candidates(header: Header, fields: Sequence[FieldNames]) -> dict[int, Candidate]:
-    """The best candidate per field for this header, at or above FUZZY_THRESHOLD."""
+    """The best candidate per field for this header, at or above MIN_CONFIDENCE."""
     if not header.norm:
         return {}
     allowed = [not header.marker or f.holds_code for f in fields]
@@ -76,50 +80,56 @@ def candidates(header: Header, fields: Sequence[FieldNames]) -> dict[int, Candid
             language = vocabulary().language(header.norm)
             note = say.known_name(header.text, language, whole=True)
             found[i] = Candidate(i, SYNONYM_CONFIDENCE, MatchMethod.SYNONYM, (note,))
-    known = bool(found)
     if header.marker == "#":  # normalising dropped it: "Phone #" is the phone, a number
         found = {
             i: c.scaled(1.0, say.number_marker("#", fields[i].field.label))
             for i, c in found.items()
         }
-    if header.ordinal is not None and header.ordinal > 1:
-        return found  # "Address 2" is the second line: only a field named so takes it
+    if found:
+        return found | _near_misses(header, fields, allowed, found)
+    if (header.ordinal or 0) > 1 or header.names_person:
+        # "Address 2" is a second line and "Buyer Name" a whole name: no field is meant by it
+        # (the full-name split reads the latter)
+        return {}
+    derived = _alternatives(header, fields) if header.alternatives else _read(header, fields)
+    derived = {i: c for i, c in derived.items() if c.confidence >= MIN_CONFIDENCE}
+    return derived or _near_misses(header, fields, allowed, {})
+
+
+def _near_misses(
+    header: Header, fields: Sequence[FieldNames], allowed: list[bool], found: dict[int, Candidate]
+) -> dict[int, Candidate]:
+    """Fuzzy candidates for a misspelt header ("Email Adress"); never for a header with a word
+    known to mean something else ("Department" is not "Département"), nor for a second line."""
+    voc = vocabulary()
+    if (header.ordinal or 0) > 1 or voc.false_friends & set(words(header.text).split()):
+        return {}
+    near = {}
     for i, f in enumerate(fields):
         if allowed[i] and i not in found:
-            near = _fuzzy(header.norm, words(header.text), f)
-            if near is not None:
-                found[i] = replace(near, field=i)
-    if known:
-        return found
-    derived = _alternatives(header, fields) if header.alternatives else _read(header, fields)
-    if not derived and not header.alternatives and header.core and header.core != header.norm:
-        derived = _read(header, fields, fuzzy=True)
-    for i, c in derived.items():
-        if c.confidence >= FUZZY_THRESHOLD and (
-            i not in found or c.confidence > found[i].confidence
-        ):
-            found[i] = c
-    return found
+            c = _fuzzy(header.norm, words(header.text), f)
+            if c is not None:
+                near[i] = replace(c, field=i)
+    return near
 
 
-def _read(
-    header: Header, fields: Sequence[FieldNames], *, fuzzy: bool = False
-) -> dict[int, Candidate]:
+def _read(header: Header, fields: Sequence[FieldNames]) -> dict[int, Candidate]:
     """Candidates from the header's core words, then its qualifiers, roles and fillers."""
     if not header.core:
         return {}
     found: dict[int, Candidate] = {}
     forms = [(header.core, "")]
     if header.marker:  # "Customer #" is the customer number; "Nº cliente" the número de cliente
-        forms += [(header.core + tail, header.marker) for tail in ("number", "no", "id")]
-        forms += [(head + header.core, header.marker) for head in ("numero", "numerode")]
+        kind = vocabulary().marker_kind(header.marker)
+        tails = {"id": ("id",), "code": ("code",)}.get(kind, ("number", "no", "nr"))
+        heads = ("numero", "numerode") if kind == "number" else ()
+        forms += [(header.core + tail, header.marker) for tail in tails]
+        forms += [(head + header.core, header.marker) for head in heads]
     for i, f in enumerate(fields):
         if header.marker and not f.holds_code:
             continue
         for form, marker in forms:
-            if fuzzy and marker:
-                continue  # a near miss of a made-up form ("emailnumber") says nothing
-            base = _fuzzy(form, words(header.core_text), f) if fuzzy else _known(form, f)
+            base = _known(form, f)
             if base is None:
                 continue
             base = replace(base, field=i)
@@ -135,10 +145,8 @@ def _read(
     result: dict[int, Candidate] = {}
     for c in found.values():
         qualified = _qualify(header, c, fields)
-        if qualified is not None and (
-            qualified.field not in result
-            or qualified.confidence > result[qualified.field].confidence
-        ):
+        best = result.get(qualified.field)
+        if best is None or qualified.confidence > best.confidence:
             result[qualified.field] = _ignoring(header, qualified)
     return result
 
@@ -169,7 +177,7 @@ def _fuzzy(norm: str, column_words: str, f: FieldNames) -> Candidate | None:
     return Candidate(-1, min(best, FUZZY_CEILING), MatchMethod.FUZZY, (note,))
 
 
-def _qualify(header: Header, c: Candidate, fields: Sequence[FieldNames]) -> Candidate | None:
+def _qualify(header: Header, c: Candidate, fields: Sequence[FieldNames]) -> Candidate:
     """Let the header's qualifiers steer the candidate between close fields, or lower it."""
     if not header.qualifiers:
         return c
@@ -195,13 +203,22 @@ def _fits(f: FieldNames, kinds: set[str]) -> bool:
 
 
 def _ignoring(header: Header, c: Candidate) -> Candidate:
+    factor = (IGNORED_WORD if header.roles else 1.0) * (FILLER if header.fillers else 1.0)
+    return c.scaled(factor, *ignored_notes(header))
+
+
+def ignored_notes(header: Header) -> list[str]:
+    """What reading the header left out: role words, fillers, a first-line '1', a system affix."""
+    notes = []
     if header.roles:
-        c = c.scaled(IGNORED_WORD, say.ignored("role word", header.roles))
+        notes.append(say.ignored("role word", header.roles))
     if header.fillers:
-        c = c.scaled(FILLER, say.ignored("word", header.fillers))
+        notes.append(say.ignored("word", header.fillers))
     if header.ordinal == 1:
-        c = c.scaled(1.0, say.first_line())
-    return c
+        notes.append(say.first_line())
+    if header.affix:
+        notes.append(say.ignored("system affix", [header.affix]))
+    return notes
 
 
 def _alternatives(header: Header, fields: Sequence[FieldNames]) -> dict[int, Candidate]:

@@ -46,6 +46,7 @@ class Vocabulary:
     # concept -> names as written, in every language (the order of the data file)
     concepts: dict[str, tuple[str, ...]]
     full_names: tuple[str, ...]
+    full_name_set: frozenset[str]  # the same, normalised
     # normalised name -> (concept, the name as first written, its languages)
     names: dict[str, tuple[str, str, tuple[str, ...]]]
     role_words: frozenset[str]
@@ -53,9 +54,12 @@ class Vocabulary:
     fillers: frozenset[str]
     conjunctions: frozenset[str]
     qualifiers: dict[str, str]  # normalised word -> kind ("work", "mobile", …)
+    compound_qualifiers: dict[str, str]  # normalised German prefix -> kind ("rechnungs": mailing)
     qualifier_fits: dict[str, frozenset[str]]  # concept -> kinds its field takes as its own
     families: tuple[frozenset[str], ...]  # concepts a qualifier may steer between
     number_markers: frozenset[str]
+    marker_kinds: dict[str, str]  # normalised marker -> "number", "id" or "code"
+    false_friends: frozenset[str]
     compound_number_suffixes: tuple[str, ...]
     code_concepts: frozenset[str]
     separators: tuple[str, ...]
@@ -66,6 +70,10 @@ class Vocabulary:
         if entry is None or len(entry[2]) != 1:
             return ""
         return LANGUAGES.get(entry[2][0], "")
+
+    def marker_kind(self, marker: str) -> str:
+        """What a number marker marks: "number" ("#", "No."), "id" or "code"."""
+        return self.marker_kinds.get(normalise(marker), "number")
 
 
 def _load(name: str) -> Any:
@@ -114,18 +122,33 @@ def vocabulary() -> Vocabulary:
     families = tuple(
         frozenset(members) for key, members in header_data["families"].items() if key != "about"
     )
+    kinds = {
+        normalise(word): kind
+        for kind, table in header_data["number_markers"].items()
+        if kind != "about"
+        for entries in _by_language(table).values()
+        for word in entries
+    }
     return Vocabulary(
         concepts=concepts,
         full_names=full_names,
+        full_name_set=frozenset(map(normalise, full_names)),
         names=names,
         role_words=_normal_set(header_data["role_words"]),
         connectors=_normal_set(header_data["connectors"]),
         fillers=_normal_set(header_data["fillers"]),
         conjunctions=frozenset(normalise(w) for w in header_data["conjunctions"]),
         qualifiers=qualifiers,
+        compound_qualifiers={
+            normalise(prefix): kind
+            for prefix, kind in header_data["compound_qualifiers"].items()
+            if prefix != "about"
+        },
         qualifier_fits=fits,
         families=families,
-        number_markers=_normal_set(header_data["number_markers"]),
+        number_markers=frozenset(kinds),
+        marker_kinds=kinds,
+        false_friends=_normal_set(header_data["false_friends"]),
         compound_number_suffixes=tuple(header_data["compound_number_suffixes"]),
         code_concepts=frozenset(header_data["code_concepts"]["concepts"]),
         separators=tuple(header_data["alternative_separators"]),
