@@ -1,4 +1,4 @@
-"""`python -m bench.matching [--misses]`: column matching's precision and recall on the header corpus.
+"""`python -m bench.matching [--misses]`: matching's precision and recall on the header corpus.
 
 Each header of tests/data/headers/corpus.csv is matched alone (one header per file, so nothing
 competes), as a new user's file would be. Recall: of the headers that name a field, the share

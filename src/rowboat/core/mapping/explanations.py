@@ -10,10 +10,10 @@ from rowboat.core.mapping.model import MatchMethod, NamePart
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from rowboat.core.mapping.model import FieldSource
+    from rowboat.core.mapping.model import FieldSource, Mapping
     from rowboat.core.targets.schema import Endpoint
 
-__all__ = ["describe", "line", "quoted"]
+__all__ = ["describe", "details", "line", "quoted"]
 
 
 def quoted(items: Sequence[str]) -> str:
@@ -112,3 +112,30 @@ def describe(source: FieldSource, endpoint: Endpoint) -> str:
     if source.split_name is not None:
         how = f"{how}; {full_name(source.split_name)}"
     return line(header, label, [how])
+
+
+def details(mapping: Mapping, endpoint: Endpoint) -> list[dict[str, object]]:
+    """Each source of the mapping in plain data: where the field's value comes from, how it was
+    found, how sure that is, why in one line, and the column that came second, if any."""
+    out: list[dict[str, object]] = []
+    for s in mapping.sources:
+        alternative = s.alternative
+        out.append(
+            {
+                "field": s.field,
+                "columns": list(s.columns),
+                "constant": s.constant,
+                "split_name": None if s.split_name is None else s.split_name.value,
+                "method": s.method.value,
+                "confidence": s.confidence,
+                "reason": describe(s, endpoint),
+                "alternative": None
+                if alternative is None
+                else {
+                    "column": alternative.column,
+                    "confidence": alternative.confidence,
+                    "reason": alternative.reason,
+                },
+            }
+        )
+    return out

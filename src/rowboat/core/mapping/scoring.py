@@ -91,7 +91,12 @@ def candidates(header: Header, fields: Sequence[FieldNames]) -> dict[int, Candid
         # "Address 2" is a second line and "Buyer Name" a whole name: no field is meant by it
         # (the full-name split reads the latter)
         return {}
-    derived = _alternatives(header, fields) if header.alternatives else _read(header, fields)
+    if header.alternatives:
+        derived = _alternatives(header, fields, allowed)
+        if derived is None:
+            return {}  # parts naming different fields: a column holding several ("Tel./Fax")
+    else:
+        derived = _read(header, fields)
     derived = {i: c for i, c in derived.items() if c.confidence >= MIN_CONFIDENCE}
     return derived or _near_misses(header, fields, allowed, {})
 
@@ -221,16 +226,21 @@ def ignored_notes(header: Header) -> list[str]:
     return notes
 
 
-def _alternatives(header: Header, fields: Sequence[FieldNames]) -> dict[int, Candidate]:
-    """ "A / B": the field every part that names one agrees on; none when parts disagree."""
+def _alternatives(
+    header: Header, fields: Sequence[FieldNames], allowed: list[bool]
+) -> dict[int, Candidate] | None:
+    """ "A / B": the field every part that names one agrees on; None when parts disagree."""
     parts = [p.text.strip() for p in header.alternatives]
     best: list[Candidate | None] = []
     for part in header.alternatives:
-        found = candidates(part, fields)
+        # a marker on the whole header ("State or province #") binds every part
+        found = {i: c for i, c in candidates(part, fields).items() if allowed[i]}
         best.append(max(found.values(), key=lambda c: c.confidence) if found else None)
     named = {c.field for c in best if c is not None}
-    if len(named) != 1:
-        return {}  # nothing, or a column holding several fields ("City/State/Zip")
+    if len(named) > 1:
+        return None
+    if not named:
+        return {}
     (field,) = named
     chosen = max((c for c in best if c is not None), key=lambda c: c.confidence)
     known = [p for p, c in zip(parts, best, strict=True) if c is not None]
