@@ -17,7 +17,7 @@ from rowboat.core.mapping.scoring import (
     candidates,
     ignored_notes,
 )
-from rowboat.core.mapping.synonyms import FULL_NAME, concepts_of, normalise
+from rowboat.core.mapping.synonyms import FULL_NAME, field_concepts, normalise
 from rowboat.core.mapping.terms import field_names
 from rowboat.core.targets.schema import FieldType
 
@@ -62,7 +62,7 @@ def match_columns(
     Each column feeds at most one field and each field takes at most one column, except that a
     single full-name column feeds both first and last name (split) when the file has neither.
     Every FieldSource says how it was found (method), how sure the match is (confidence: exact
-    1.0, synonym 0.95, fuzzy 0.8 to 0.9, a little less for each word read around the name) and
+    1.0, synonym 0.95, near miss 0.88 to 0.9, a little less for each word read around the name) and
     why, in one line (reason); when another column also fitted the field, it is the source's
     alternative. Weaker candidates stay unmapped. `sample` (some rows of the file) lets a column
     whose values are email addresses fill an unmatched email field.
@@ -125,7 +125,7 @@ def _offer_alternatives(
 
 def _concept_field(fields: Sequence[Field], concept: str) -> int | None:
     for i, f in enumerate(fields):
-        if concept in (concepts_of((f.label, *f.synonyms)) or concepts_of((f.key,))):
+        if concept in field_concepts(f):
             return i
     return None
 

@@ -1,8 +1,8 @@
 """How well one header fits each field of an endpoint: candidates with a confidence and the notes
 that explain them.
 
-First the whole header against each field's names (exact 1.0, synonym 0.95, fuzzy 0.8 to 0.9).
-Only when no field knows the whole header is it read word by word (see headers.py): its core
+First the whole header against each field's names (exact 1.0, synonym 0.95, near miss 0.88 to
+0.9). Only when no field knows the whole header is it read word by word (headers.py): its core
 looked up with role words and fillers ignored, a number marker allowing only fields that hold a
 number or a code, qualifiers steering between close fields, "A / B" tried as each alternative;
 each step lowers the confidence a little, so a plain header beats a qualified one for a field.
@@ -120,8 +120,8 @@ def _near_misses(
 
 def _read(header: Header, fields: Sequence[FieldNames]) -> dict[int, Candidate]:
     """Candidates from the header's core words, then its qualifiers, roles and fillers."""
-    if not header.core:
-        return {}
+    if not header.core or (header.roles and header.core in vocabulary().role_attributes):
+        return {}  # "Participant Role" is their part in the event, not their job
     found: dict[int, Candidate] = {}
     forms = [(header.core, "")]
     if header.marker:  # "Customer #" is the customer number; "Nº cliente" the número de cliente

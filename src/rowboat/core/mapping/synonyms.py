@@ -37,11 +37,12 @@ def concepts_of(names: Iterable[str]) -> list[str]:
 
 
 def field_concepts(field: Field) -> list[str]:
-    """The field's concepts: from its label and own synonyms, or from its key when they name none.
+    """The field's concepts: its label's; else its own synonyms'; else its key's.
 
-    So Eloqua's "title" labelled "Job title" is a job title, not a session title.
+    So Eloqua's "title" labelled "Job title" is a job title, not a session title, and a webinar's
+    "Meeting URL" (with "URL" among its own synonyms) is no website.
     """
-    return concepts_of((field.label, *field.synonyms)) or concepts_of((field.key,))
+    return concepts_of((field.label,)) or concepts_of(field.synonyms) or concepts_of((field.key,))
 
 
 def field_synonyms(field: Field) -> frozenset[str]:

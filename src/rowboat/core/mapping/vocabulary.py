@@ -50,6 +50,7 @@ class Vocabulary:
     # normalised name -> (concept, the name as first written, its languages)
     names: dict[str, tuple[str, str, tuple[str, ...]]]
     role_words: frozenset[str]
+    role_attributes: frozenset[str]
     connectors: frozenset[str]
     fillers: frozenset[str]
     conjunctions: frozenset[str]
@@ -135,6 +136,7 @@ def vocabulary() -> Vocabulary:
         full_name_set=frozenset(map(normalise, full_names)),
         names=names,
         role_words=_normal_set(header_data["role_words"]),
+        role_attributes=_normal_set(header_data["role_attributes"]),
         connectors=_normal_set(header_data["connectors"]),
         fillers=_normal_set(header_data["fillers"]),
         conjunctions=frozenset(normalise(w) for w in header_data["conjunctions"]),
