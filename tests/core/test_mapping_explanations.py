@@ -61,3 +61,16 @@ def test_details_carry_the_reason_and_the_alternative() -> None:
     }
     first = next(r for r in rows if r["field"] == "first_name")
     assert first["alternative"] is None
+
+
+def test_a_mapping_file_taking_the_alternative_column_elsewhere_drops_the_offer() -> None:
+    from rowboat.core.mapping import merge
+
+    auto = match_columns(["Email", "Work email"], CONTACTS)
+    email = auto.for_field("email")
+    assert email is not None
+    assert email.alternative is not None
+    override = mapping_from_json({"fields": {"notes": "Work email"}}, CONTACTS)
+    merged = merge(auto, override).for_field("email")
+    assert merged is not None
+    assert merged.alternative is None

@@ -135,8 +135,10 @@ def _read_part(text: str, voc: Vocabulary) -> tuple[Header, list[str]]:
         content.pop()
     while len(content) > 1 and normalise(content[0]) in voc.connectors:
         content.pop(0)
-    if not content:  # "Mobile" alone is the mobile field, not a qualifier of nothing
-        content, qualifiers = [w for w, _ in qualifiers], []
+    if not content:  # "Mobile (privat)": "Mobile" is the field, not a qualifier of nothing
+        named = [(w, k) for w, k in qualifiers if normalise(w) in voc.names][:1]
+        content = [w for w, _ in named or qualifiers]
+        qualifiers = [q for q in qualifiers if q not in named] if named else []
     header = Header(
         text=text,
         norm=norm,

@@ -36,8 +36,20 @@ class FieldNames:
         return norm in self.exact or norm in self.synonyms
 
 
-@lru_cache(maxsize=64)
 def field_names(endpoint: Endpoint) -> tuple[FieldNames, ...]:
+    """The names of each of the endpoint's fields, in field order (worked out once per endpoint)."""
+    try:
+        return _cached_field_names(endpoint)
+    except TypeError:  # an endpoint that cannot be hashed is worked out every time
+        return _field_names(endpoint)
+
+
+@lru_cache(maxsize=64)
+def _cached_field_names(endpoint: Endpoint) -> tuple[FieldNames, ...]:
+    return _field_names(endpoint)
+
+
+def _field_names(endpoint: Endpoint) -> tuple[FieldNames, ...]:
     """The names of each of the endpoint's fields, in field order.
 
     A synonym two fields of the endpoint share is dropped from both (unless one field lists it
