@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from rowboat.core.decisions import DateOrder, NameOrder  # noqa: TC001 - pydantic reads them
+
 __all__ = ["Case", "FieldSource", "Mapping", "MatchMethod", "NamePart"]
 
 
@@ -50,6 +52,11 @@ class FieldSource(BaseModel):
     trim: bool = True
     case: Case = Case.KEEP
     date_format: str | None = None  # strptime format for date/datetime fields, e.g. "%d.%m.%Y"
+    # Overrides of what Rowboat would decide for this field's column (None: let it decide).
+    date_order: DateOrder | None = None  # how 03/04/2026 reads
+    serial_dates: bool | None = None  # whether Excel serial numbers (46023.5) read as dates
+    decimal_comma: bool | None = None  # whether 149,50 is 149.50
+    name_order: NameOrder | None = None  # for split_name: "Müller Anna" is last first
     confidence: float = 1.0  # 0..1, how sure an automatic match is
     method: MatchMethod = MatchMethod.MANUAL
 

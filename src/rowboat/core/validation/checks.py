@@ -11,20 +11,22 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from rowboat.core.arrow_text import as_arrow, as_series, mask_array, patch, scalar
+from rowboat.core.decisions import DateOrder
 from rowboat.core.targets.schema import FieldType
 from rowboat.core.validation.countries import calling_code, country_code
-from rowboat.core.validation.dates import parse_dates
+from rowboat.core.validation.dates import ParsedDates, parse_dates
+from rowboat.core.validation.facts import DateFacts, NumberFacts, PhoneFacts
 from rowboat.core.validation.findings import Checked, Options, Positions, quote
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import numpy.typing as npt
-    import pandas as pd
 
     from rowboat.core.targets.schema import Field
 
@@ -137,6 +139,8 @@ def _phone(v: pa.Array, f: Field, o: Options) -> Checked:
         ),
     )
     n = np.asarray(pc.utf8_length(e164)) - 1
+    local = ~plus & ~intl & ~long
+    out.facts = PhoneFacts(int(local.sum()), len(v), o.default_region.upper(), cc)
     out.flag(n < 8, "phone.too_short", "{q} has too few digits for a phone number.")
     out.flag(n > 15, "phone.too_long", "{q} has too many digits for a phone number.")
     out.value = e164
@@ -147,13 +151,67 @@ def _from_dates(parsed: pd.Series, fmt: str) -> pa.Array:
     return as_arrow(parsed.dt.strftime(fmt).fillna(""))
 
 
+def _order_messages(out: Checked, parsed: ParsedDates) -> None:
+    """Dates that fail only in the order the column was read in say so, and why it was."""
+    choice = parsed.choice
+    if choice is None or not parsed.other_order.any():
+        return
+    first = "the day" if choice.order is DateOrder.DMY else "the month"
+    read = "day-first" if choice.order is DateOrder.DMY else "month-first"
+    out.flag(
+        parsed.other_order,
+        "date.order",
+        f"{{q}} is not a date when {first} comes first; the column was read {read} because "
+        f"{choice.reason}.",
+    )
+
+
+def _serial_messages(out: Checked, parsed: ParsedDates, with_time: bool) -> None:
+    """Excel serial numbers left as numbers (serial dates turned off) say what they would be."""
+    if parsed.serial_read or not parsed.serial.any():
+        return
+    positions = np.flatnonzero(parsed.serial)
+    values = out.at(positions)
+    days = pd.Series([float(x.replace(",", ".")) for x in values])
+    as_dates = pd.to_datetime(days, unit="D", origin="1899-12-30").dt.round("s")
+    shown = as_dates.dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d").tolist()
+    out.flag_each(
+        positions,
+        [
+            (
+                "date.serial",
+                f"{quote(v)} is a number, not a date; it looks like an Excel date number "
+                f"({d}). To read such numbers as dates, use --serial-dates yes (on the Map "
+                "step: Read Excel date numbers as dates).",
+            )
+            for v, d in zip(values, shown, strict=True)
+        ],
+    )
+
+
+def _date_facts(parsed: ParsedDates, o: Options) -> DateFacts:
+    return DateFacts(
+        parsed.votes,
+        parsed.choice,
+        int(parsed.serial.sum()),
+        parsed.serial_read,
+        int(parsed.other_order.sum()),
+        o.date_format,
+    )
+
+
 def _date(v: pa.Array, f: Field, o: Options) -> Checked:
     out = Checked(v)
     parsed = parse_dates(as_series(v), o)
+    _order_messages(out, parsed)
+    _serial_messages(out, parsed, with_time=False)
     out.flag(
-        parsed.isna().to_numpy(), "date.invalid", "{q} is not a date. Use a date like 2026-03-14."
+        parsed.values.isna().to_numpy(),
+        "date.invalid",
+        "{q} is not a date. Use a date like 2026-03-14.",
     )
-    out.value = _from_dates(parsed, "%Y-%m-%d")
+    out.value = _from_dates(parsed.values, "%Y-%m-%d")
+    out.facts = _date_facts(parsed, o)
     return out
 
 
@@ -167,17 +225,36 @@ def _datetime(v: pa.Array, f: Field, o: Options) -> Checked:
     offset = offset.str.replace(r"^([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
     bare = values.str.replace(_OFFSET, "", regex=True).str.strip()
     parsed = parse_dates(bare, o)
+    _order_messages(out, parsed)
+    _serial_messages(out, parsed, with_time=True)
     out.flag(
-        parsed.isna().to_numpy(),
+        parsed.values.isna().to_numpy(),
         "datetime.invalid",
         "{q} is not a date and time. Use one like 2026-03-14 09:30.",
     )
+    timed = bare.str.contains(r"\d:\d\d").to_numpy(dtype=bool)
+    serial = parsed.serial & parsed.serial_read
+    if serial.any():  # a serial number's fraction is its time of day: 46023.5 is noon
+        fraction = bare.str.fullmatch(r"\d{5}[.,]\d*[1-9]\d*").to_numpy(dtype=bool)
+        timed |= serial & fraction
+
+        def whole_serial(positions: Positions) -> list[str]:
+            days = parsed.values.to_numpy()[positions]
+            return [
+                f"{quote(s)} is an Excel date number ({pd.Timestamp(d):%Y-%m-%d}) with no time "
+                "of day. Add one, like 2026-03-14 09:30, or give the cell a date and time in "
+                "Excel."
+                for s, d in zip(out.at(positions), days, strict=True)
+            ]
+
+        out.flag(serial & ~timed, "datetime.no_time", whole_serial)
     out.flag(
-        ~bare.str.contains(r"\d:\d\d").to_numpy(dtype=bool),
+        ~timed,
         "datetime.no_time",
         "{q} has no time of day. Add one, like 2026-03-14 09:30.",
     )
-    out.value = _join(_from_dates(parsed, "%Y-%m-%dT%H:%M:%S"), as_arrow(offset))
+    out.value = _join(_from_dates(parsed.values, "%Y-%m-%dT%H:%M:%S"), as_arrow(offset))
+    out.facts = _date_facts(parsed, o)
     return out
 
 
@@ -223,10 +300,11 @@ def _url(v: pa.Array, f: Field, o: Options) -> Checked:
     return out
 
 
-def _numbers(v: pa.Array, o: Options) -> npt.NDArray[np.float64]:
-    """The values as numbers (NaN where not a number), reading 1.234,50 and 1,234.50 alike."""
+def _numbers(v: pa.Array, o: Options) -> tuple[npt.NDArray[np.float64], NumberFacts | None]:
+    """The values as numbers (NaN where not a number), reading 1.234,50 and 1,234.50 alike, and
+    how a comma alone was read (None when no value has one)."""
     if pc.all(pc.ascii_is_decimal(v)).as_py():  # plain digits, the usual case: nothing to read
-        return np.asarray(pc.cast(v, pa.float64()))
+        return np.asarray(pc.cast(v, pa.float64())), None
     s = pc.replace_substring_regex(v, "[\\s\u00a0\u202f']", "")
     comma = pc.match_substring(s, ",")
     dot = pc.match_substring(s, ".")
@@ -235,16 +313,23 @@ def _numbers(v: pa.Array, o: Options) -> npt.NDArray[np.float64]:
     backwards = pc.utf8_reverse(s)
     comma_last = pc.less(pc.find_substring(backwards, ","), pc.find_substring(backwards, "."))
     comma_decimal = o.decimal_comma
+    any_dot = bool(pc.any(dot).as_py())
     if comma_decimal is None:  # the file's own habit: commas and no dots means decimal commas
-        comma_decimal = not pc.any(dot).as_py()
+        comma_decimal = not any_dot
     only_comma = pc.and_(pc.invert(both), comma)
+    comma_count = int(pc.sum(pc.cast(pc.fill_null(only_comma, False), pa.int64())).as_py() or 0)
+    facts = None
+    if comma_count:
+        example = str(pc.filter(v, pc.fill_null(only_comma, False))[0].as_py())
+        given = o.decimal_comma is not None
+        facts = NumberFacts(comma_count, len(v), any_dot, bool(comma_decimal), given, example)
     european = pc.replace_substring(pc.replace_substring(s, ".", ""), ",", ".")
     s = pc.if_else(pc.and_(both, comma_last), european, s)
     s = pc.if_else(pc.and_(both, pc.invert(comma_last)), pc.replace_substring(s, ",", ""), s)
     s = pc.if_else(only_comma, pc.replace_substring(s, ",", "." if comma_decimal else ""), s)
     number = pc.match_substring_regex(s, r"^[+-]?(?:\d+\.?\d*|\.\d+)$")
     as_float = pc.cast(pc.if_else(number, s, scalar("0")), pa.float64())
-    return np.where(mask_array(number), np.asarray(as_float), np.nan)
+    return np.where(mask_array(number), np.asarray(as_float), np.nan), facts
 
 
 def _limits(out: Checked, numbers: npt.NDArray[np.float64], f: Field) -> None:
@@ -265,7 +350,7 @@ def _limits(out: Checked, numbers: npt.NDArray[np.float64], f: Field) -> None:
 
 def _integer(v: pa.Array, f: Field, o: Options) -> Checked:
     out = Checked(v)
-    numbers = _numbers(v, o)
+    numbers, out.facts = _numbers(v, o)
     finite = np.where(np.isfinite(numbers), numbers, 0.5)  # 0.5: not whole, so flagged below
     whole = (np.mod(finite, 1) == 0) & (np.abs(finite) < 2**63)
     out.flag(~whole, "integer.invalid", "{q} is not a whole number.")
@@ -277,7 +362,7 @@ def _integer(v: pa.Array, f: Field, o: Options) -> Checked:
 
 def _decimal(v: pa.Array, f: Field, o: Options) -> Checked:
     out = Checked(v)
-    numbers = _numbers(v, o)
+    numbers, out.facts = _numbers(v, o)
     out.flag(~np.isfinite(numbers), "decimal.invalid", "{q} is not a number. Use one like 149.50.")
     _limits(out, numbers, f)
     # Arrow writes the shortest text that reads back as the same number: 149.5, 100, 0.1.
@@ -404,6 +489,7 @@ def _check_list(
     parts, owners = parts.filter(pa.array(keep)), owners[keep]
     checked = check(parts, field, options)
     out = Checked(values)
+    out.facts = checked.facts
     problems: dict[int, tuple[int, str, str]] = {}  # owner -> (part, code, message)
     for positions, code, texts in checked.found:
         for part, message in zip(positions.tolist(), texts, strict=True):
