@@ -82,6 +82,16 @@ class Mapping(BaseModel):
     def mapped_fields(self) -> tuple[str, ...]:
         return tuple(s.field for s in self.sources)
 
+    def with_name_order(self, order: NameOrder) -> Mapping:
+        """The mapping with every full-name split that has no order of its own in `order`."""
+        sources = tuple(
+            s.model_copy(update={"name_order": order})
+            if s.split_name is not None and s.name_order is None
+            else s
+            for s in self.sources
+        )
+        return self.model_copy(update={"sources": sources})
+
     def column_to_field(self) -> dict[str, str]:
         """{column: field}: each column and the first field it feeds (a join lists every column)."""
         out: dict[str, str] = {}

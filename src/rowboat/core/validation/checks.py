@@ -189,14 +189,16 @@ def _serial_messages(out: Checked, parsed: ParsedDates, with_time: bool) -> None
     )
 
 
-def _date_facts(parsed: ParsedDates, o: Options) -> DateFacts:
+def _date_facts(out: Checked, parsed: ParsedDates, o: Options) -> DateFacts:
+    serials = np.flatnonzero(parsed.serial)
     return DateFacts(
         parsed.votes,
         parsed.choice,
-        int(parsed.serial.sum()),
+        len(serials),
         parsed.serial_read,
         int(parsed.other_order.sum()),
         o.date_format,
+        out.at(serials[:1])[0] if len(serials) else "",
     )
 
 
@@ -211,7 +213,7 @@ def _date(v: pa.Array, f: Field, o: Options) -> Checked:
         "{q} is not a date. Use a date like 2026-03-14.",
     )
     out.value = _from_dates(parsed.values, "%Y-%m-%d")
-    out.facts = _date_facts(parsed, o)
+    out.facts = _date_facts(out, parsed, o)
     return out
 
 
@@ -232,7 +234,7 @@ def _datetime(v: pa.Array, f: Field, o: Options) -> Checked:
         "datetime.invalid",
         "{q} is not a date and time. Use one like 2026-03-14 09:30.",
     )
-    timed = bare.str.contains(r"\d:\d\d").to_numpy(dtype=bool)
+    timed = bare.str.contains(r"\d:\d\d").to_numpy(dtype=bool).copy()
     serial = parsed.serial & parsed.serial_read
     if serial.any():  # a serial number's fraction is its time of day: 46023.5 is noon
         fraction = bare.str.fullmatch(r"\d{5}[.,]\d*[1-9]\d*").to_numpy(dtype=bool)
@@ -254,7 +256,7 @@ def _datetime(v: pa.Array, f: Field, o: Options) -> Checked:
         "{q} has no time of day. Add one, like 2026-03-14 09:30.",
     )
     out.value = _join(_from_dates(parsed.values, "%Y-%m-%dT%H:%M:%S"), as_arrow(offset))
-    out.facts = _date_facts(parsed, o)
+    out.facts = _date_facts(out, parsed, o)
     return out
 
 

@@ -60,6 +60,7 @@ class OrderChoice:
     order: DateOrder
     basis: str
     reason: str
+    detail: str = ""  # the locale hint's full sentence, for the decision's evidence
 
     @property
     def settled(self) -> bool:
@@ -84,7 +85,7 @@ def choose_order(
         reason = "more of its dates make sense only day-first than only month-first"
         return OrderChoice(DateOrder.DMY, "mixed", reason)
     if hint is not None:
-        return OrderChoice(hint.order, "hint", hint.reason)
+        return OrderChoice(hint.order, "hint", hint.reason, hint.evidence)
     if votes.not_slash:
         reason = "its dates are written with dots or dashes, as day-first dates are"
         return OrderChoice(DateOrder.DMY, "separator", reason)

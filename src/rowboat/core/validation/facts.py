@@ -54,6 +54,7 @@ class DateFacts:
     serials_read: bool
     other_order: int  # dates that are dates only in the other order
     date_format: str | None
+    serial_example: str = ""
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,10 @@ def _date_decisions(field: Field, column: str | None, facts: DateFacts) -> list[
                 f"month-first; the larger share decides, and the others are reported."
             )
         else:
+            both = "its date has" if v.shaped == 1 else f"all {v.shaped:,} have"
             evidence = (
-                f"No date of the {dates} settles it (no number above 12); {choice.reason}, so "
-                "that order is the likelier one."
+                f"No date settles it ({both} both numbers 12 or below); "
+                f"{choice.detail or choice.reason}, so that order is the likelier one."
             )
         if facts.other_order and choice.basis != "mixed":
             evidence += (
@@ -144,7 +146,8 @@ def _date_decisions(field: Field, column: str | None, facts: DateFacts) -> list[
         are = "value is a number" if facts.serials == 1 else "values are numbers"
         numbers = f"{facts.serials:,} {are}"
         evidence = (
-            f"{numbers} of five digits (such as 46023.5), which is how Excel stores a date "
+            f"{numbers} of five digits (such as '{facts.serial_example}'), which is how Excel "
+            "stores a date "
             "whose cell is not formatted as one."
         )
         out.append(
