@@ -37,7 +37,7 @@ def encoding_decision(used: str, given: bool, reason: str) -> Decision:
         Kind.ENCODING,
         "Text encoding",
         name,
-        "you chose it" if given else f"{reason[:1].upper()}{reason[1:]}.",
+        "You chose it." if given else f"{reason[:1].upper()}{reason[1:]}.",
         settled,
         "--encoding NAME (such as cp1252 or utf-8); on the Open step, Encoding",
         value=used,
