@@ -96,11 +96,12 @@ def test_the_files_locale_decides_before_the_region() -> None:
 
 def test_a_german_semicolon_file_reads_its_ambiguous_dates_day_first(tmp_path: Path) -> None:
     path = tmp_path / "sessions.csv"
-    path.write_bytes(
-        "Titel;Beginn;Preis\nKeynote;03/04/2026 09:00;149,50\nPanel;05/06/2026 11:00;12,00\n".encode(
-            "cp1252"
-        )
-    )
+    lines = [
+        "Titel;Beginn;Preis",
+        "Keynote;03/04/2026 09:00;149,50",
+        "Panel;05/06/2026 11:00;12,00",
+    ]
+    path.write_bytes("\n".join(lines).encode("cp1252"))
     table = open_table(path)
     result = _check(table, START, ValidationOptions(default_region="US"), column="Beginn")
     assert result.values["start"].tolist() == ["2026-04-03T09:00:00", "2026-06-05T11:00:00"]

@@ -55,8 +55,10 @@ def test_a_mapping_file_carries_the_overrides_per_column(tmp_path: Path) -> None
     assert start is not None
     assert (start.date_order, start.serial_dates) == (DateOrder.DMY, False)
     end, seats = mapping.for_field("endDate"), mapping.for_field("capacity")
-    assert end is not None and end.date_order is DateOrder.MDY
-    assert seats is not None and seats.decimal_comma is True
+    assert end is not None
+    assert end.date_order is DateOrder.MDY
+    assert seats is not None
+    assert seats.decimal_comma is True
     assert mapping_to_json(mapping)["fields"]["startDate"] == {
         "column": "Beginn",
         "date_order": "DMY",
@@ -89,7 +91,8 @@ def test_a_saved_profile_remembers_the_overrides(tmp_path: Path) -> None:
     found = store.find(["Email", "Name"], "plandocket.contacts")
     assert found is not None
     source = found.for_field("firstName")
-    assert source is not None and source.name_order is NameOrder.LAST_FIRST
+    assert source is not None
+    assert source.name_order is NameOrder.LAST_FIRST
 
 
 # Review's single-row re-checks must agree with validate() under the new readings too: a file

@@ -67,7 +67,8 @@ def test_skip_hidden_rows_leaves_them_out_and_keeps_row_numbers(tmp_path: Path) 
     path = _hidden_workbook(tmp_path / "filtered.xlsx", auto_filter=True)
     table = open_table(path, skip_hidden_rows=True)
     assert len(table) == 8
-    assert 4 not in table.source_rows and 7 not in table.source_rows
+    assert 4 not in table.source_rows
+    assert 7 not in table.source_rows
     assert table.source_rows.tolist() == [2, 3, 5, 6, 8, 9, 10, 11]
     assert table.frame["First name"].tolist()[2] == "Person3"
     decision = _one(table, Kind.HIDDEN_ROWS)
