@@ -46,7 +46,7 @@ def _check(
     column = column or table.columns[0]
     mapping = Mapping(
         endpoint_id="test.rows",
-        sources=(FieldSource(field=field.key, columns=(column,), **source),),  # type: ignore[arg-type]
+        sources=(FieldSource(field=field.key, columns=(column,), **source),),
     )
     return validate(table, _endpoint(field), mapping, options or ValidationOptions())
 

@@ -47,7 +47,7 @@ def test_the_panel_lists_decisions_in_order_with_controls_where_they_make_sense(
     panel = DecisionsPanel("Decisions")
     qtbot.addWidget(panel)
     decisions = (
-        Decision(Kind.HIDDEN_ROWS, "Hidden rows", "2 hidden rows imported", "Rows 4, 7.", False, ""),
+        Decision(Kind.HIDDEN_ROWS, "Hidden rows", "2 kept", "Rows 4, 7.", False, ""),
         Decision(Kind.ENCODING, "Text encoding", "UTF-8", "Every byte reads.", True, "--encoding"),
     )
     panel.set_decisions(decisions)
