@@ -12,6 +12,8 @@ from rowboat.core.decisions import DateOrder
 from rowboat.core.validation.countries import fold
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy.typing as npt
 
     from rowboat.core.table import LocaleHint
@@ -206,12 +208,12 @@ def parse_dates(v: pd.Series, o: Options) -> ParsedDates:
         votes = _votes(parts)
         choice = o.date_order or choose_order(votes, None, o.locale_hint, o.default_region)
         out[rest] = _ordered(parts, choice.order)
-    year_first = out.isna() & v.str.match(r"^\d{4}[./]\d{1,2}[./]\d{1,2}")
+    year_first = _where_missing(out, v, lambda m: m.str.match(r"^\d{4}[./]\d{1,2}[./]\d{1,2}"))
     if bool(year_first.any()):
         ymd = v[year_first].str.extract(_YEAR_FIRST)
         text = ymd[0] + "-" + ymd[1] + "-" + ymd[2] + ymd[3]
         out[year_first] = _plausible(pd.to_datetime(text, format="mixed", errors="coerce"))
-    serial = out.isna() & v.str.fullmatch(SERIAL)
+    serial = _where_missing(out, v, lambda m: m.str.fullmatch(SERIAL))
     serial_mask = serial.to_numpy(dtype=bool)
     if o.serial_dates and bool(serial.any()):  # an Excel serial number that reached us as text
         days = v[serial].str.replace(",", ".", regex=False).astype(float)
@@ -239,6 +241,18 @@ def parse_dates(v: pd.Series, o: Options) -> ParsedDates:
             where = np.flatnonzero(rest.to_numpy(dtype=bool))[failed]
             other[where[works]] = True
     return ParsedDates(out, votes, choice, other, serial_mask, bool(o.serial_dates))
+
+
+def _where_missing(
+    out: pd.Series, v: pd.Series, test: Callable[[pd.Series], pd.Series]
+) -> pd.Series:
+    """`test` of the values not yet read as dates (False for the rest): most columns are read
+    whole by the first pattern, so the later ones look at a few values only."""
+    missing = out.isna()
+    found = pd.Series(False, index=v.index)
+    if bool(missing.any()):
+        found[missing] = test(v[missing]).fillna(False).astype(bool)
+    return found
 
 
 def _plausible(parsed: pd.Series) -> pd.Series:
