@@ -87,7 +87,7 @@ def test_skip_hidden_rows_leaves_the_hidden_row_out(
         {
             "what": "Hidden rows",
             "decision": "1 hidden row left out",
-            "evidence": "Rows 4 are hidden in Excel; you asked to leave them out.",
+            "evidence": "Row 4 is hidden in Excel; you asked to leave them out.",
             "settled": True,
             "override": "--skip-hidden-rows leaves them out; on the Open step, Leave out hidden "
             "rows",

@@ -48,7 +48,6 @@ class NameOrder(StrEnum):
 class Kind(StrEnum):
     """What a decision is about; the desktop app picks the override control by it."""
 
-    FORMAT = "format"
     ENCODING = "encoding"
     DELIMITER = "delimiter"
     QUOTE = "quote"
@@ -69,7 +68,6 @@ class Kind(StrEnum):
 
 # What the reading decisions are about, in the order a person reads a file.
 READING_KINDS = (
-    Kind.FORMAT,
     Kind.SHEET,
     Kind.ENCODING,
     Kind.DELIMITER,

@@ -206,23 +206,20 @@ def hidden_rows_decision(hidden: Sequence[int], filtered: int, skipped: bool) ->
     what = "1 hidden row" if count == 1 else f"{count:,} hidden rows"
     by_filter = ""
     if filtered:
+        everyone = "filtered out" if count == 1 else "all filtered out"
         by_filter = (
-            " (all filtered out by an AutoFilter)"
+            f" ({everyone} by an AutoFilter)"
             if filtered == count
             else f" ({filtered:,} of them filtered out by an AutoFilter)"
         )
+    rows = f"Row {hidden[0]:,} is" if count == 1 else f"Rows {_rows(hidden)} are"
     if skipped:
         decision = f"{what} left out"
-        evidence = (
-            f"Rows {_rows(hidden)} are hidden in Excel{by_filter}; you asked to leave them out."
-        )
+        evidence = f"{rows} hidden in Excel{by_filter}; you asked to leave them out."
         settled = True
     else:
         decision = f"{what} imported like the others"
-        evidence = (
-            f"Rows {_rows(hidden)} are hidden in Excel{by_filter}; Rowboat reads every row, "
-            "seen or not."
-        )
+        evidence = f"{rows} hidden in Excel{by_filter}; Rowboat reads every row, seen or not."
         settled = False
     return Decision(
         Kind.HIDDEN_ROWS,
