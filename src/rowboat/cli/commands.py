@@ -6,15 +6,13 @@ import logging
 import traceback
 from typing import TYPE_CHECKING
 
-from rowboat.cli.output import TextProgress, emit_json, print_error
+from rowboat.cli.output import TextProgress, emit_json, print_decisions, print_error
 from rowboat.core.lists import short_list
 
 if TYPE_CHECKING:
     import argparse
-    from collections.abc import Sequence
     from pathlib import Path
 
-    from rowboat.core.decisions import Decision
     from rowboat.core.mapping import Mapping
     from rowboat.core.table import Table
     from rowboat.core.targets.schema import Endpoint
@@ -159,18 +157,6 @@ def open_source(args: argparse.Namespace, report: TextProgress) -> Table:
         skip_totals_row=getattr(args, "skip_totals_row", False),
         report=report,
     )
-
-
-def print_decisions(decisions: Sequence[Decision]) -> None:
-    """Each decision on its own lines, the guesses first (as the core orders them)."""
-    if not decisions:
-        return
-    print("Decisions (guesses first):")
-    for d in decisions:
-        mark = "settled" if d.settled else "GUESS  "
-        print(f"  [{mark}] {d.what}: {d.decision}")
-        print(f"            because: {d.evidence}")
-        print(f"            change with: {d.override}")
 
 
 def _inspect(args: argparse.Namespace) -> int:

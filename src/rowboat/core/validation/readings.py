@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from rowboat.core.arrow_text import filled_mask, mask_array
 from rowboat.core.targets.schema import FieldType
-from rowboat.core.validation.checks import _OFFSET
+from rowboat.core.validation.date_checks import OFFSET
 from rowboat.core.validation.dates import OrderVotes, choose_order
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def count_votes(values: pa.Array, field: Field) -> Votes:
     if field.type in (FieldType.DATE, FieldType.DATETIME):
         parts, rows = _parts(values, field.multiple)
         if field.type is FieldType.DATETIME:  # checks._datetime reads the date without its offset
-            parts = pc.utf8_trim_whitespace(pc.replace_substring_regex(parts, _OFFSET, ""))
+            parts = pc.utf8_trim_whitespace(pc.replace_substring_regex(parts, OFFSET, ""))
         found = pc.extract_regex(parts, _DMY)
         dmy = mask_array(pc.is_valid(found))
         if dmy.any():
