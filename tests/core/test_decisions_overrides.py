@@ -139,3 +139,24 @@ def test_edits_agree_with_validate_under_locale_hints_and_chosen_orders(
         _assert_same(review.apply_edits(), expected)
         for p in range(len(rows)):
             assert list(review.issues_at(p)) == expected.issues_at(p)
+
+
+def test_overriding_a_name_order_sets_it_on_both_parts_and_none_clears_it() -> None:
+    from rowboat.core.decisions import Kind
+    from rowboat.core.mapping.overrides import override_field
+
+    mapping = Mapping(
+        endpoint_id="plandocket.contacts",
+        sources=(
+            FieldSource(field="firstName", columns=("Name",), split_name=NamePart.FIRST),
+            FieldSource(field="lastName", columns=("Name",), split_name=NamePart.LAST),
+            FieldSource(field="email", columns=("Mail",)),
+        ),
+    )
+    after = override_field(mapping, Kind.NAME_SPLIT, "firstName", "last first")
+    assert [s.name_order for s in after.sources] == [NameOrder.LAST_FIRST] * 2 + [None]
+    cleared = override_field(after, Kind.NAME_SPLIT, "lastName", None)
+    assert [s.name_order for s in cleared.sources] == [None, None, None]
+    dated = override_field(mapping, Kind.SERIAL_DATES, "email", "no")
+    assert dated.for_field("email") is not None
+    assert dated.sources[2].serial_dates is False
