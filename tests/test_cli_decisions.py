@@ -150,7 +150,7 @@ def test_serial_dates_flag_turns_reading_serial_numbers_off(
     code, data = _json(capsys, *_validate(path, "--serial-dates", "no"))
     assert code == 1
     start = next(i for i in data["issues"] if i["field"] == "startDate")
-    assert start["code"] == "date.serial"
+    assert start["code"] == "datetime.serial"
     assert "looks like an Excel date number (2026-01-01 09:00)" in start["message"]
 
 

@@ -208,7 +208,7 @@ def test_a_whole_serial_in_a_datetime_column_says_it_is_an_excel_date_without_ti
 def test_serial_numbers_turned_off_are_explained_and_offered() -> None:
     result = _check(_table(["46023.5"]), START, ValidationOptions(serial_dates=False))
     issue = result.issue_list()[0]
-    assert issue.code == "date.serial"
+    assert issue.code == "datetime.serial"
     assert issue.message == (
         "'46023.5' is a number, not a date; it looks like an Excel date number (2026-01-01 "
         "12:00). To read such numbers as dates, use --serial-dates yes (on the Map step: Read "
@@ -216,7 +216,7 @@ def test_serial_numbers_turned_off_are_explained_and_offered() -> None:
     )
     assert _decision(result, Kind.SERIAL_DATES).settled
     per_field = _check(_table(["46023.5"]), START, serial_dates=False)
-    assert per_field.issue_list()[0].code == "date.serial"
+    assert per_field.issue_list()[0].code == "datetime.serial"
 
 
 def test_a_date_format_is_a_settled_decision() -> None:

@@ -30,7 +30,7 @@ def _from_dates(parsed: pd.Series, fmt: str) -> pa.Array:
     return as_arrow(parsed.dt.strftime(fmt).fillna(""))
 
 
-def _order_messages(out: Checked, parsed: ParsedDates) -> None:
+def _order_messages(out: Checked, parsed: ParsedDates, kind: str) -> None:
     """Dates that fail only in the order the column was read in say so, and why it was."""
     choice = parsed.choice
     if choice is None or not parsed.other_order.any():
@@ -39,13 +39,13 @@ def _order_messages(out: Checked, parsed: ParsedDates) -> None:
     read = "day-first" if choice.order is DateOrder.DMY else "month-first"
     out.flag(
         parsed.other_order,
-        "date.order",
+        f"{kind}.order",
         f"{{q}} is not a date when {first} comes first; the column was read {read} because "
         f"{choice.reason}.",
     )
 
 
-def _serial_messages(out: Checked, parsed: ParsedDates, with_time: bool) -> None:
+def _serial_messages(out: Checked, parsed: ParsedDates, kind: str) -> None:
     """Excel serial numbers left as numbers (serial dates turned off) say what they would be."""
     if parsed.serial_read or not parsed.serial.any():
         return
@@ -53,12 +53,12 @@ def _serial_messages(out: Checked, parsed: ParsedDates, with_time: bool) -> None
     values = out.at(positions)
     days = pd.Series([float(x.replace(",", ".")) for x in values])
     as_dates = pd.to_datetime(days, unit="D", origin="1899-12-30").dt.round("s")
-    shown = as_dates.dt.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d").tolist()
+    shown = as_dates.dt.strftime("%Y-%m-%d %H:%M" if kind == "datetime" else "%Y-%m-%d").tolist()
     out.flag_each(
         positions,
         [
             (
-                "date.serial",
+                f"{kind}.serial",
                 f"{quote(v)} is a number, not a date; it looks like an Excel date number "
                 f"({d}). To read such numbers as dates, use --serial-dates yes (on the Map "
                 "step: Read Excel date numbers as dates).",
@@ -84,8 +84,8 @@ def _date_facts(out: Checked, parsed: ParsedDates, o: Options) -> DateFacts:
 def check_date(v: pa.Array, f: Field, o: Options) -> Checked:
     out = Checked(v)
     parsed = parse_dates(as_series(v), o)
-    _order_messages(out, parsed)
-    _serial_messages(out, parsed, with_time=False)
+    _order_messages(out, parsed, "date")
+    _serial_messages(out, parsed, "date")
     out.flag(
         parsed.values.isna().to_numpy(),
         "date.invalid",
@@ -106,8 +106,8 @@ def check_datetime(v: pa.Array, f: Field, o: Options) -> Checked:
     offset = offset.str.replace(r"^([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
     bare = values.str.replace(OFFSET, "", regex=True).str.strip()
     parsed = parse_dates(bare, o)
-    _order_messages(out, parsed)
-    _serial_messages(out, parsed, with_time=True)
+    _order_messages(out, parsed, "datetime")
+    _serial_messages(out, parsed, "datetime")
     out.flag(
         parsed.values.isna().to_numpy(),
         "datetime.invalid",
