@@ -33,7 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
     p.add_argument("--fields", action="store_true", help="also list each endpoint's fields")
 
-    p = sub.add_parser("inspect", help="show how a spreadsheet is read: sheets, header, columns")
+    p = sub.add_parser(
+        "inspect",
+        help="show how a spreadsheet is read: sheets, header, columns, and every decision",
+    )
     add_source_arguments(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
@@ -96,6 +99,24 @@ def add_validation_arguments(p: argparse.ArgumentParser) -> None:
         default="auto",
         help="whether numbers use a decimal comma (149,50)",
     )
+    p.add_argument(
+        "--date-order",
+        choices=["DMY", "MDY", "YMD"],
+        type=str.upper,
+        help="how dates like 03/04/2026 read: day first (DMY), month first (MDY) or year first "
+        "(YMD); default: decided per column and shown",
+    )
+    p.add_argument(
+        "--serial-dates",
+        choices=["auto", "yes", "no"],
+        default="auto",
+        help="whether numbers like 46023.5 in a date column are Excel dates (default: yes)",
+    )
+    p.add_argument(
+        "--name-order",
+        choices=["first last", "last first"],
+        help='which part of a full name without a comma comes first (default: "first last")',
+    )
     p.add_argument("--no-profile", action="store_true", help="ignore remembered mappings")
 
 
@@ -105,6 +126,22 @@ def add_source_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--header-row", type=int, metavar="N", help="1-based row of the header")
     p.add_argument("--encoding", help="text encoding of a csv/txt file (default: detected)")
     p.add_argument("--delimiter", help="delimiter of a csv/txt file (default: detected)")
+    p.add_argument(
+        "--quote",
+        choices=['"', "none"],
+        default='"',
+        help='in a csv/txt file, whether "double quotes" enclose a cell (default) or are text',
+    )
+    p.add_argument(
+        "--skip-hidden-rows",
+        action="store_true",
+        help="leave out the rows an xlsx hides (by hand or by its AutoFilter)",
+    )
+    p.add_argument(
+        "--skip-totals-row",
+        action="store_true",
+        help="leave out a totals row at the end of the table",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

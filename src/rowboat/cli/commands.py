@@ -6,7 +6,7 @@ import logging
 import traceback
 from typing import TYPE_CHECKING
 
-from rowboat.cli.output import TextProgress, emit_json, print_error
+from rowboat.cli.output import TextProgress, emit_json, print_decisions, print_error
 from rowboat.core.lists import short_list
 
 if TYPE_CHECKING:
@@ -152,6 +152,9 @@ def open_source(args: argparse.Namespace, report: TextProgress) -> Table:
         header_row=args.header_row,
         encoding=args.encoding,
         delimiter=args.delimiter,
+        quote=None if getattr(args, "quote", '"') == "none" else '"',
+        skip_hidden_rows=getattr(args, "skip_hidden_rows", False),
+        skip_totals_row=getattr(args, "skip_totals_row", False),
         report=report,
     )
 
@@ -175,6 +178,9 @@ def _inspect(args: argparse.Namespace) -> int:
         "first_row": int(table.source_rows[0]) if len(table) else None,
         "last_row": int(table.source_rows[-1]) if len(table) else None,
         "notes": list(table.notes),
+        "hidden_rows": info.hidden_rows,
+        "hidden_rows_skipped": info.hidden_rows_skipped,
+        "decisions": [d.as_json() for d in table.decisions],
     }
     if args.json:
         emit_json(data)
@@ -198,6 +204,7 @@ def _inspect(args: argparse.Namespace) -> int:
         print(f"  {i:>3}. {name}")
     for note in table.notes:
         print(f"Note: {note}")
+    print_decisions(table.decisions)
     return EXIT_OK
 
 
@@ -207,7 +214,20 @@ def _delimiter_name(delimiter: str) -> str:
 
 
 def mapping_for(args: argparse.Namespace, table: Table, endpoint: Endpoint) -> tuple[Mapping, str]:
-    """The mapping to use and where it came from: a file over the automatic match, or a profile."""
+    """The mapping to use and where it came from: a file over the automatic match, or a profile;
+    --name-order applied to its name splits."""
+    mapping, origin = _chosen_mapping(args, table, endpoint)
+    order = getattr(args, "name_order", None)
+    if order:
+        from rowboat.core.decisions import NameOrder
+
+        mapping = mapping.with_name_order(NameOrder(order))
+    return mapping, origin
+
+
+def _chosen_mapping(
+    args: argparse.Namespace, table: Table, endpoint: Endpoint
+) -> tuple[Mapping, str]:
     from rowboat.core.mapping import ProfileStore, load_mapping, match_columns, merge
 
     auto = match_columns(table.columns, endpoint, sample=table.frame.head(200))
@@ -257,22 +277,30 @@ def _server_endpoint(
 
 
 def validation_options(args: argparse.Namespace) -> ValidationOptions:
+    from rowboat.core.decisions import DateOrder
     from rowboat.core.validation import ValidationOptions
 
+    region, source = (args.region, "given") if args.region else _default_region()
+    order = getattr(args, "date_order", None)
+    serial = getattr(args, "serial_dates", "auto")
     return ValidationOptions(
-        default_region=(args.region or _default_region()).upper(),
+        default_region=region.upper(),
         decimal_comma={"auto": None, "yes": True, "no": False}[args.decimal_comma],
+        date_order=DateOrder(order) if order else None,
+        serial_dates={"auto": None, "yes": True, "no": False}[serial],
+        region_source=source,
     )
 
 
-def _default_region() -> str:
-    """The country of the user's locale (de_DE -> DE), for phones written without +code."""
+def _default_region() -> tuple[str, str]:
+    """The country of the user's locale (de_DE -> DE), for phones written without +code, and
+    where it came from ("locale", or "default" for US when the locale names none)."""
     import locale
 
     lang = locale.getlocale()[0] or ""
     if "_" in lang and len(lang.split("_")[1][:2]) == 2:
-        return lang.split("_")[1][:2]
-    return "US"
+        return lang.split("_")[1][:2], "locale"
+    return "US", "default"
 
 
 def _write_reports(args: argparse.Namespace, result: ValidationResult) -> dict[str, str]:
@@ -312,6 +340,7 @@ def _result_json(result: ValidationResult, origin: str, written: dict[str, str])
         ],
         "blockers": list(result.blockers),
         "notes": list(table.notes),
+        "decisions": [d.as_json() for d in result.decisions],
         "reports": written,
         "issues": [
             {
@@ -350,6 +379,7 @@ def _print_result(
         print(f"  not imported: {short_list(unused, 10)}")
     for note in table.notes:
         print(f"Note: {note}")
+    print_decisions(result.decisions)
     for blocker in result.blockers:
         print(f"Problem: {blocker}")
     print(f"{result.valid_count} valid, {result.invalid_count} invalid")

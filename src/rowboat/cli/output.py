@@ -8,15 +8,30 @@ import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from rowboat.core.decisions import Decision
     from rowboat.core.progress import CancelFlag
 
-__all__ = ["TextProgress", "emit_json", "print_error"]
+__all__ = ["TextProgress", "emit_json", "print_decisions", "print_error"]
 
 
 def print_error(message: str, hint: str) -> None:
     print(f"rowboat: {message}", file=sys.stderr)
     if hint:
         print(f"  {hint}", file=sys.stderr)
+
+
+def print_decisions(decisions: Sequence[Decision]) -> None:
+    """Each decision on its own lines, the guesses first (as the core orders them)."""
+    if not decisions:
+        return
+    print("Decisions (guesses first):")
+    for d in decisions:
+        mark = "settled" if d.settled else "GUESS  "
+        print(f"  [{mark}] {d.what}: {d.decision}")
+        print(f"            because: {d.evidence}")
+        print(f"            change with: {d.override}")
 
 
 def emit_json(data: object) -> None:

@@ -13,7 +13,22 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas as pd
 
-__all__ = ["SourceInfo", "Table"]
+    from rowboat.core.decisions import DateOrder, Decision
+
+__all__ = ["LocaleHint", "SourceInfo", "Table"]
+
+
+@dataclass(frozen=True)
+class LocaleHint:
+    """What the file itself says about the country it comes from, for dates nothing settles.
+
+    `order` is the date order such files write; `reason` finishes "the column was read
+    day-first because …" ("the file's headers are German"); `evidence` is the full sentence.
+    """
+
+    order: DateOrder
+    reason: str
+    evidence: str
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,10 @@ class SourceInfo:
     sheets: tuple[str, ...] = ()  # every sheet of the workbook, in order
     encoding: str | None = None  # for text files: the encoding used ("utf-8-sig", "cp1252", ...)
     delimiter: str | None = None  # for text files: ",", ";", "\t" or "|"
+    locale_hint: LocaleHint | None = None  # the date order the file's headers or numbers suggest
+    hidden_rows: int = 0  # data rows hidden in Excel (filtered out by an AutoFilter included)
+    filtered_rows: int = 0  # of those, the rows an AutoFilter hides
+    hidden_rows_skipped: bool = False  # True when the hidden rows were left out of the table
 
 
 @dataclass(frozen=True)
@@ -39,7 +58,8 @@ class Table:
     `source_rows[i]` is the 1-based row number in the user's file of `frame` row i, so every
     message can point at the row the user sees. `headers` holds the header cells as read, before
     blank or duplicate names were made unique. `notes` are plain sentences about what reading
-    noticed (skipped title rows, a totals row at the end, renamed headers).
+    noticed (skipped title rows, a totals row at the end, renamed headers). `decisions` are the
+    choices reading made, each with its evidence and override (rowboat.core.decisions).
     """
 
     frame: pd.DataFrame
@@ -47,6 +67,7 @@ class Table:
     headers: tuple[str, ...]
     info: SourceInfo
     notes: tuple[str, ...] = field(default=())
+    decisions: tuple[Decision, ...] = field(default=())
 
     @property
     def columns(self) -> list[str]:

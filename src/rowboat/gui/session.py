@@ -33,6 +33,8 @@ class ReadingChoices:
     header_row: int | None = None  # 1-based
     encoding: str | None = None
     delimiter: str | None = None
+    skip_hidden_rows: bool = False
+    skip_totals_row: bool = False
 
 
 class MappingOrigin(StrEnum):
@@ -78,7 +80,7 @@ class ImportSession(QObject):
         self.event_key: str = ""
         self.mapping: Mapping | None = None
         self.mapping_origin: MappingOrigin = MappingOrigin.AUTOMATIC
-        self.options = ValidationOptions(default_region=region_of_locale())
+        self.options = ValidationOptions(default_region=region_of_locale(), region_source="locale")
         self.result: ValidationResult | None = None
 
     @property

@@ -52,6 +52,8 @@ def _table(
             header_row=choices.header_row,
             encoding=choices.encoding,
             delimiter=choices.delimiter,
+            skip_hidden_rows=choices.skip_hidden_rows,
+            skip_totals_row=choices.skip_totals_row,
             report=report,
         )
         report.raise_if_cancelled()  # the read itself cannot stop half-way; its result can go
@@ -133,7 +135,14 @@ class TableLoader(QObject):
     def set_delimiter(self, delimiter: str | None) -> None:
         self._reread(delimiter=delimiter)
 
-    def _reread(self, **changes: str | int | None) -> None:
+    def set_skip_hidden_rows(self, skip: bool) -> None:
+        """Read again, leaving out (or taking in) the rows the workbook hides."""
+        self._reread(skip_hidden_rows=skip)
+
+    def set_skip_totals_row(self, skip: bool) -> None:
+        self._reread(skip_totals_row=skip)
+
+    def _reread(self, **changes: str | int | bool | None) -> None:
         """Read the pending (or current) file again with some choices changed."""
         base = self._pending if self.busy else self._session.reading
         if base is not None:

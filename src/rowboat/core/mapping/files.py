@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 from rapidfuzz import fuzz, process
 
+from rowboat.core.decisions import DateOrder, NameOrder  # noqa: TC001 - pydantic reads them
 from rowboat.core.errors import MappingError
 from rowboat.core.json_files import read_json_file
 from rowboat.core.mapping.model import Case, FieldSource, Mapping, MatchMethod, NamePart
@@ -47,6 +48,10 @@ class FieldEntry(BaseModel):
     case: Case = Case.KEEP
     trim: bool = True
     date_format: str | None = None
+    date_order: DateOrder | None = None
+    serial_dates: bool | None = None
+    decimal_comma: bool | None = None
+    name_order: NameOrder | None = None
 
 
 class MappingFile(BaseModel):
@@ -185,6 +190,10 @@ def _source(key: str, entry: str | FieldEntry, source: str, method: MatchMethod)
         trim=entry.trim,
         case=entry.case,
         date_format=entry.date_format,
+        date_order=entry.date_order,
+        serial_dates=entry.serial_dates,
+        decimal_comma=entry.decimal_comma,
+        name_order=entry.name_order,
         confidence=1.0,
         method=method,
     )
@@ -211,6 +220,13 @@ def mapping_to_json(mapping: Mapping) -> dict[str, Any]:
             entry["trim"] = False
         if s.date_format is not None:
             entry["date_format"] = s.date_format
+        if s.date_order is not None:
+            entry["date_order"] = s.date_order.value
+        for name in ("serial_dates", "decimal_comma"):
+            if getattr(s, name) is not None:
+                entry[name] = getattr(s, name)
+        if s.name_order is not None:
+            entry["name_order"] = s.name_order.value
         fields[s.field] = entry["column"] if list(entry) == ["column"] else entry
     for key in mapping.unmapped:
         fields.setdefault(key, None)

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
+from rowboat.core.decisions import DateOrder, NameOrder  # noqa: TC001 - pydantic reads them
+
 __all__ = ["Alternative", "Case", "FieldSource", "Mapping", "MatchMethod", "NamePart"]
 
 
@@ -60,6 +62,11 @@ class FieldSource(BaseModel):
     trim: bool = True
     case: Case = Case.KEEP
     date_format: str | None = None  # strptime format for date/datetime fields, e.g. "%d.%m.%Y"
+    # Overrides of what Rowboat would decide for this field's column (None: let it decide).
+    date_order: DateOrder | None = None  # how 03/04/2026 reads
+    serial_dates: bool | None = None  # whether Excel serial numbers (46023.5) read as dates
+    decimal_comma: bool | None = None  # whether 149,50 is 149.50
+    name_order: NameOrder | None = None  # for split_name: "Müller Anna" is last first
     confidence: float = 1.0  # 0..1, how sure an automatic match is
     method: MatchMethod = MatchMethod.MANUAL
     # An automatic match explains itself in one line ("'Attendee E-mail' → Email: the role word
@@ -89,6 +96,16 @@ class Mapping(BaseModel):
     @property
     def mapped_fields(self) -> tuple[str, ...]:
         return tuple(s.field for s in self.sources)
+
+    def with_name_order(self, order: NameOrder) -> Mapping:
+        """The mapping with every full-name split that has no order of its own in `order`."""
+        sources = tuple(
+            s.model_copy(update={"name_order": order})
+            if s.split_name is not None and s.name_order is None
+            else s
+            for s in self.sources
+        )
+        return self.model_copy(update={"sources": sources})
 
     def column_to_field(self) -> dict[str, str]:
         """{column: field}: each column and the first field it feeds (a join lists every column)."""

@@ -11,15 +11,21 @@ import pyarrow.compute as pc
 from rowboat.core.arrow_text import as_arrow, patch, scalar
 from rowboat.core.errors import MappingError
 from rowboat.core.mapping.model import Case, NamePart
+from rowboat.core.mapping.names import split_names
 from rowboat.core.threads import map_in_threads
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from rowboat.core.decisions import NameOrder
     from rowboat.core.mapping.model import FieldSource, Mapping
+    from rowboat.core.mapping.names import NameFacts
     from rowboat.core.table import Table
 
-__all__ = ["apply_mapping", "split_name", "title_case"]
+__all__ = ["Splits", "apply_mapping", "split_name", "title_case"]
+
+# Full-name columns split once however many fields take a part: by (column, trim, order).
+Splits = dict[tuple[str, bool, "NameOrder | None"], tuple[pa.Array, pa.Array, "NameFacts"]]
 
 # Whitespace that people paste from web pages and Word besides spaces and tabs.
 _ODD_SPACES = "\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
@@ -31,17 +37,19 @@ _PARTICLES = (
     "van", "von", "vom", "zu", "zum", "zur", "de", "del", "della", "der", "den", "des", "di",
     "da", "das", "do", "dos", "du", "la", "le", "lo", "ten", "ter", "te", "bin", "ibn", "al", "el",
 )  # fmt: skip
-_ENDS_WITH_PARTICLE = f"(?i) (?:{'|'.join(_PARTICLES)})$"
 _INNER_PARTICLE = f" (?:{'|'.join(p.title() for p in _PARTICLES)}) "
 _TITLED_PARTICLES = pa.array([p.title() for p in _PARTICLES], type=pa.large_string())
 
 
-def apply_mapping(table: Table, mapping: Mapping) -> pd.DataFrame:
+def apply_mapping(
+    table: Table, mapping: Mapping, name_facts: dict[str, NameFacts] | None = None
+) -> pd.DataFrame:
     """One str column per mapped field ("" for empty), indexed like `table.frame`.
 
     Each FieldSource is applied as it says: a constant; one column (trimmed, cased); several
     columns joined (empty values skipped); or the first or last part of a full name. Raises
-    MappingError naming the columns the table lacks.
+    MappingError naming the columns the table lacks. `name_facts`, when given, receives what
+    splitting each full-name field's column met, by field key.
     """
     frame = table.frame
     missing = [c for s in mapping.sources for c in s.columns if c not in frame.columns]
@@ -61,7 +69,7 @@ def apply_mapping(table: Table, mapping: Mapping) -> pd.DataFrame:
     # Each column the mapping reads, read (and trimmed) once, the columns side by side.
     needed = list(dict.fromkeys((c, s.trim) for s in mapping.sources for c in s.columns))
     cache = dict(zip(needed, map_in_threads(load, needed), strict=True))
-    splits: dict[tuple[str, bool], tuple[pa.Array, pa.Array]] = {}
+    splits: Splits = {}
 
     def column(name: str, trim: bool) -> pa.Array:
         return cache[(name, trim)]
@@ -69,6 +77,9 @@ def apply_mapping(table: Table, mapping: Mapping) -> pd.DataFrame:
     out: dict[str, pa.Array] = {}
     for source in mapping.sources:
         out[source.field] = _shape(source, len(frame), column, splits)
+        if name_facts is not None and source.split_name is not None:
+            key = (source.columns[0], source.trim, source.name_order)
+            name_facts[source.field] = splits[key][2]
     return pd.DataFrame(
         {k: pd.Series(pd.array(v, dtype="str"), index=frame.index) for k, v in out.items()},
         index=frame.index,
@@ -79,7 +90,7 @@ def _shape(
     source: FieldSource,
     length: int,
     column: Callable[[str, bool], pa.Array],
-    splits: dict[tuple[str, bool], tuple[pa.Array, pa.Array]],
+    splits: Splits,
 ) -> pa.Array:
     if source.constant is not None:
         value = " ".join(source.constant.split()) if source.trim else source.constant
@@ -90,10 +101,10 @@ def _shape(
             hint="Choose a column for it, or leave it unmapped.",
         )
     elif source.split_name is not None:
-        key = (source.columns[0], source.trim)
+        key = (source.columns[0], source.trim, source.name_order)
         if key not in splits:
-            splits[key] = split_name(column(*key))
-        first, last = splits[key]
+            splits[key] = split_names(column(source.columns[0], source.trim), source.name_order)
+        first, last, _ = splits[key]
         values = first if source.split_name is NamePart.FIRST else last
     elif len(source.columns) == 1:
         values = column(source.columns[0], source.trim)
@@ -125,50 +136,14 @@ def _join(parts: list[pa.Array], separator: str) -> pa.Array:
 
 
 def split_name(values: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """First and last names of full names, as Arrow arrays.
+    """First and last names of full names, as Arrow arrays (see mapping/names.py).
 
-    "Dubois, Chloé" is last-comma-first; otherwise the last word is the surname together with the
-    particles before it ("Anna van der Berg" -> Anna / van der Berg; "Jean Pierre Martin" -> Jean
-    Pierre / Martin). A single word is a first name.
+    "Dubois, Chloé" is last-comma-first; titles and suffixes are left out ("Dr. Hans-Peter
+    Müller" -> Hans-Peter / Müller); surname particles stay with the surname ("Anna van der
+    Berg" -> Anna / van der Berg). A single word is a first name.
     """
-    # reverse, max 1: ["everything before the last space", "last word"], or ["single word"]
-    parts = pc.split_pattern(values, " ", max_splits=1, reverse=True)
-    two = pc.equal(pc.list_value_length(parts), 2)
-    first = pc.list_element(parts, 0)
-    last_words = pc.list_flatten(pc.list_slice(parts, 1, 2))  # one per row of `two`, in order
-    last = pc.replace_with_mask(_empty(len(values)), two, last_words)
-    first, last = _move_particles(first, last)
-    comma = pc.match_substring(values, ",")
-    if pc.any(comma).as_py():
-        halves = pc.extract_regex(pc.filter(values, comma), r"^(?P<last>[^,]*),(?P<first>.*)$")
-        comma_first = pc.utf8_trim_whitespace(pc.struct_field(halves, "first"))
-        comma_last = pc.utf8_trim_whitespace(pc.struct_field(halves, "last"))
-        first = pc.replace_with_mask(first, comma, comma_first)
-        last = pc.replace_with_mask(last, comma, comma_last)
+    first, last, _ = split_names(values)
     return first, last
-
-
-def _empty(length: int) -> pa.Array:
-    return pc.fill_null(pa.nulls(length, type=pa.large_string()), scalar(""))
-
-
-def _move_particles(first: pa.Array, last: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """Move trailing particles of the first part to the surname: "Anna van der" + "Berg"."""
-    ends = pc.match_substring_regex(first, _ENDS_WITH_PARTICLE)
-    if not pc.any(ends).as_py():
-        return first, last
-    head, tail = pc.filter(first, ends), pc.filter(last, ends)
-    for _ in range(3):  # "de la", "van der", "von und zu": never more than three in a row
-        more = pc.match_substring_regex(head, _ENDS_WITH_PARTICLE)
-        if not pc.any(more).as_py():
-            break
-        parts = pc.split_pattern(pc.filter(head, more), " ", max_splits=1, reverse=True)
-        moved = pc.binary_join_element_wise(
-            pc.list_element(parts, 1), pc.filter(tail, more), scalar(" ")
-        )
-        head = pc.replace_with_mask(head, more, pc.list_element(parts, 0))
-        tail = pc.replace_with_mask(tail, more, moved)
-    return pc.replace_with_mask(first, ends, head), pc.replace_with_mask(last, ends, tail)
 
 
 def _case(values: pa.Array, case: Case) -> pa.Array:

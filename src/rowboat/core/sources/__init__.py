@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -11,11 +12,32 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rowboat.core.arrow_text import as_series, filled_mask, scalar
+from rowboat.core.decisions import Decision, ordered
 from rowboat.core.errors import NotASpreadsheet
 from rowboat.core.progress import NULL_REPORTER, Reporter
 from rowboat.core.sources.detect import detect_format
-from rowboat.core.sources.header import HEADER_SCAN_ROWS, find_header, unique_names
+from rowboat.core.sources.header import (
+    HEADER_SCAN_ROWS,
+    find_header,
+    looks_like_header,
+    unique_names,
+)
+from rowboat.core.sources.hidden_rows import HiddenRows
 from rowboat.core.sources.limits import check_text_size, check_width
+from rowboat.core.sources.locale_hints import find_locale_hint
+from rowboat.core.sources.preview import encoding_reason
+from rowboat.core.sources.reading_decisions import (
+    blank_rows_decision,
+    control_characters_decision,
+    delimiter_decision,
+    encoding_decision,
+    header_names_decision,
+    header_row_decision,
+    hidden_rows_decision,
+    quote_decision,
+    sheet_decision,
+    totals_row_decision,
+)
 from rowboat.core.sources.text import (
     CONTROL_CHARACTERS,
     check_line_lengths,
@@ -53,9 +75,16 @@ def open_table(
     header_row: int | None = None,
     encoding: str | None = None,
     delimiter: str | None = None,
+    quote: str | None = '"',
+    skip_hidden_rows: bool = False,
+    skip_totals_row: bool = False,
     report: Reporter = NULL_REPORTER,
 ) -> Table:
-    """Read one sheet of a spreadsheet as a Table. `header_row` is 1-based; None finds it."""
+    """Read one sheet of a spreadsheet as a Table. `header_row` is 1-based; None finds it.
+
+    `quote` None reads quotes in a text file as text; `skip_hidden_rows` leaves out the rows an
+    xlsx hides (by hand or by its AutoFilter); `skip_totals_row` leaves out a totals row at the
+    end. The Table's `decisions` say how each choice was made."""
     path = Path(path)
     fmt = detect_format(path)
     report.raise_if_cancelled()
@@ -65,21 +94,26 @@ def open_table(
             hint="Rows are counted from 1.",
         )
     cleaned = ""
+    decisions: list[Decision] = []
+    hidden = HiddenRows()
     if fmt in {"csv", "tsv", "txt"}:
         check_text_size(path, path.stat().st_size)
         raw = path.read_bytes()
         text, used = decode(path, raw, encoding)
         data = utf8_bytes(raw, text, used)
         check_line_lengths(path, data)
+        quoting = quote is not None
         delim = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(text))
-        head = read_head(path, text, delim, max(HEADER_SCAN_ROWS, header_row or 0) + 6)
+        head = read_head(
+            path, text, delim, max(HEADER_SCAN_ROWS, header_row or 0) + 6, quote=quoting
+        )
         h = header_row - 1 if header_row else find_header(head[:HEADER_SCAN_ROWS])
         header = head[h] if h < len(head) else []
         width = max((len(r) for r in head[h:]), default=0)
         check_width(path, width)
-        columns = fast_body(data, text, delim, h, width)
+        columns = fast_body(data, text, delim, h, width, quote=quoting)
         if columns is None:
-            body = read_records(path, text, delim)[h + 1 :]
+            body = read_records(path, text, delim, quote=quoting)[h + 1 :]
             width = max([len(header), *(len(r) for r in body)])
             check_width(path, width)
             columns = columns_of(body, width)
@@ -90,14 +124,34 @@ def open_table(
         info_kw: dict[str, object] = {"encoding": used, "delimiter": delim}
         sheet_name, header_number = None, h + 1
         sheets: tuple[str, ...] = ()
+        decisions.append(encoding_decision(used, encoding is not None, encoding_reason(used, raw)))
+        suffix = path.suffix.lower() if fmt == "tsv" and not delimiter else ""
+        decisions.append(delimiter_decision(delim, delimiter is not None, suffix, head[h:]))
+        decisions.append(quote_decision(quote, quoting and '"' in text))
+        labels = looks_like_header(header)
     else:
         from rowboat.core.sources.excel import read_workbook
 
-        sheet_name, names, columns, header, header_number = read_workbook(path, sheet, header_row)
+        sheet_name, names, columns, header, header_number, hidden = read_workbook(
+            path, sheet, header_row
+        )
         sheets = tuple(names)
         info_kw = {}
+        decisions.append(
+            sheet_decision(sheet_name, sheets, sheet is not None, names.index(sheet_name))
+        )
+        labels = looks_like_header(header)
     report.progress(1, 2, "Reading")
-    table = _tidy(columns, header_number + 1, header, path.name)
+    tidied = _tidy(
+        columns, header_number + 1, header, hidden if skip_hidden_rows else None, skip_totals_row
+    )
+    hint = find_locale_hint(
+        tidied.headers,
+        info_kw.get("delimiter"),  # type: ignore[arg-type]
+        _sample(tidied.frame) if info_kw.get("delimiter") == ";" else (),
+    )
+    hidden_rows = sorted(r for r in hidden.rows if r > header_number)
+    filtered = sum(1 for r in hidden_rows if hidden.filtered(r))
     info = SourceInfo(
         path=path,
         format=fmt,
@@ -107,22 +161,60 @@ def open_table(
         sheets=tuple(sheets),
         encoding=info_kw.get("encoding"),  # type: ignore[arg-type]
         delimiter=info_kw.get("delimiter"),  # type: ignore[arg-type]
+        locale_hint=hint,
+        hidden_rows=len(hidden_rows),
+        filtered_rows=filtered,
+        hidden_rows_skipped=skip_hidden_rows and bool(hidden_rows),
     )
-    notes = list(table[3])
+    notes = list(tidied.notes)
     if cleaned:
         notes.append(cleaned)
     if header_row is None and header_number > 1:
         notes.insert(0, f"Found the header on row {header_number}; the rows above it are skipped.")
+    hidden_decision = hidden_rows_decision(hidden_rows, filtered, skip_hidden_rows)
+    if hidden_decision is not None:
+        notes.append(hidden_decision.evidence)
+    decisions.append(header_row_decision(header_number, header_row is not None, labels))
+    found = [
+        header_names_decision(tidied.renamed),
+        blank_rows_decision(tidied.blank_rows),
+        totals_row_decision(tidied.totals_row, skip_totals_row),
+        hidden_decision,
+        control_characters_decision(cleaned),
+    ]
+    decisions.extend(d for d in found if d is not None)
     report.progress(2, 2, "Reading")
-    return Table(table[0], table[1], table[2], info, tuple(notes))
+    return Table(tidied.frame, tidied.rows, tidied.headers, info, tuple(notes), ordered(decisions))
+
+
+def _sample(frame: pd.DataFrame) -> list[list[str]]:
+    """The first rows of each column, for the locale hint."""
+    head = frame.head(2_000)
+    return [head[c].tolist() for c in head.columns]
+
+
+@dataclass(frozen=True)
+class _Tidied:
+    frame: pd.DataFrame
+    rows: np.ndarray
+    headers: tuple[str, ...]
+    notes: list[str]
+    renamed: list[tuple[str, str]]
+    blank_rows: int
+    totals_row: int | None  # the row number of a totals row at the end, kept or left out
 
 
 def _tidy(
-    columns: list[pa.Array], first_row: int, header: list[str], file_name: str
-) -> tuple[pd.DataFrame, np.ndarray, tuple[str, ...], list[str]]:
+    columns: list[pa.Array],
+    first_row: int,
+    header: list[str],
+    hidden: HiddenRows | None = None,
+    skip_totals: bool = False,
+) -> _Tidied:
     """Drop blank rows and nameless empty columns, name the columns, note a totals row.
 
-    `columns` hold the rows below the header, the first of them on row `first_row`."""
+    `columns` hold the rows below the header, the first of them on row `first_row`. With
+    `hidden`, the rows it names are left out too; with `skip_totals`, a totals row at the end."""
     length = max((len(c) for c in columns), default=0)
     width = max(len(columns), len(header))
     columns = [
@@ -135,20 +227,34 @@ def _tidy(
     keep = np.zeros(length, dtype=bool)
     for i in keep_cols:
         keep |= filled[i]
-    rows = np.arange(first_row, first_row + length, dtype=np.int64)[keep]
+    filled_rows = np.flatnonzero(keep)
+    # Blank rows below the last filled one are the sheet's end, not rows left out.
+    blank_rows = int(filled_rows[-1]) + 1 - len(filled_rows) if len(filled_rows) else 0
+    numbers = np.arange(first_row, first_row + length, dtype=np.int64)
+    if hidden is not None and hidden.rows:
+        keep &= ~np.isin(numbers, np.fromiter(hidden.rows, dtype=np.int64))
+    totals_row = None
+    last = int(np.flatnonzero(keep)[-1]) if keep.any() else -1
+    if last >= 0 and keep_cols:
+        ends = [str(columns[i][last].as_py() or "").strip() for i in keep_cols]
+        filled_last = [v for v in ends if v]
+        if len(filled_last) == 1 and re.match(_TOTALS, filled_last[0]):
+            totals_row = int(numbers[last])
+            if skip_totals:
+                keep[last] = False
+    rows = numbers[keep]
     if keep.all():
         kept = [columns[i] for i in keep_cols]
     else:
         rows_kept = pa.array(keep)
         kept = [columns[i].filter(rows_kept) for i in keep_cols]
-    names, notes = unique_names([cells[i] for i in keep_cols])
+    names, notes, renamed = unique_names([cells[i] for i in keep_cols])
     frame = pd.DataFrame({name: as_series(c) for name, c in zip(names, kept, strict=True)})
-    if len(frame) and len(kept):
-        last = [str(c[-1].as_py()).strip() for c in kept]
-        filled_last = [v for v in last if v]
-        if len(filled_last) == 1 and re.match(_TOTALS, filled_last[0]):
-            notes.append(
-                f"Row {int(rows[-1])} looks like a totals row; it stays in the data and will be "
-                "reported as a problem."
-            )
-    return frame, rows, tuple(cells[i] for i in keep_cols), notes
+    if totals_row is not None and not skip_totals:
+        notes.append(
+            f"Row {totals_row} looks like a totals row; it stays in the data and will be "
+            "reported as a problem."
+        )
+    return _Tidied(
+        frame, rows, tuple(cells[i] for i in keep_cols), notes, renamed, blank_rows, totals_row
+    )

@@ -11,6 +11,7 @@ from rowboat.core.errors import EmptyFile, NotASpreadsheet, SheetNotFound
 from rowboat.core.lists import short_list
 from rowboat.core.sources.cells import display_strings
 from rowboat.core.sources.header import HEADER_SCAN_ROWS, find_header
+from rowboat.core.sources.hidden_rows import HiddenRows, start_scan
 from rowboat.core.sources.limits import check_rows, check_width
 from rowboat.core.sources.workbook_parts import check_sheet, check_zip_parts
 from rowboat.core.threads import map_in_threads
@@ -47,40 +48,41 @@ def list_workbook_sheets(path: Path) -> list[str]:
 
 def read_workbook(
     path: Path, sheet: str | int | None, header_row: int | None
-) -> tuple[str, list[str], list[pa.Array], list[str], int]:
+) -> tuple[str, list[str], list[pa.Array], list[str], int, HiddenRows]:
     """(sheet name, sheet names, display-text columns of the rows below the header, header
-    cells, 1-based header row). The first column value is on the row after the header."""
+    cells, 1-based header row, the rows Excel hides). The first column value is on the row
+    after the header."""
     reader = _open(path)
     names = list(reader.sheet_names)
     # One read of the whole sheet as text, from A1: calamine's text keeps every digit of a
     # number (4915112345600), and each read parses the whole sheet, even for a few rows.
-    index, batch = _load(path, reader, names, sheet)
+    index, batch, hidden = _load(path, reader, names, sheet)
     top = [_row(r) for r in batch.slice(0, HEADER_SCAN_ROWS).to_pylist()]
     h = header_row - 1 if header_row else find_header(top)
     header = _row(batch.slice(h, 1).to_pylist()[0]) if h < batch.num_rows else []
     data = batch.slice(h + 1)
     columns = map_in_threads(display_strings, data.columns)
-    return names[index], names, columns, header, h + 1
+    return names[index], names, columns, header, h + 1, hidden
 
 
 def _load(
     path: Path, reader: fastexcel.ExcelReader, names: list[str], sheet: str | int | None
-) -> tuple[int, pa.RecordBatch]:
+) -> tuple[int, pa.RecordBatch, HiddenRows]:
     """The chosen sheet (by default the first with any cell filled) read whole, as text."""
     if sheet is None:
         for i in range(len(names)):
-            batch = _text_sheet(path, reader, names, i)
+            batch, hidden = _text_sheet(path, reader, names, i)
             if _has_cells(batch):
-                return i, batch
+                return i, batch, hidden
         raise EmptyFile(f"'{path.name}' has no rows in any sheet.", hint="Choose another file.")
     index = _sheet_index(path, names, sheet)
-    batch = _text_sheet(path, reader, names, index)
+    batch, hidden = _text_sheet(path, reader, names, index)
     if not _has_cells(batch):
         raise EmptyFile(
             f"The sheet '{names[index]}' of '{path.name}' has no rows.",
             hint="Choose the sheet that holds your rows.",
         )
-    return index, batch
+    return index, batch, hidden
 
 
 def _has_cells(batch: pa.RecordBatch) -> bool:
@@ -89,19 +91,23 @@ def _has_cells(batch: pa.RecordBatch) -> bool:
 
 def _text_sheet(
     path: Path, reader: fastexcel.ExcelReader, names: list[str], index: int
-) -> pa.RecordBatch:
+) -> tuple[pa.RecordBatch, HiddenRows]:
     with path.open("rb") as f:
         zipped = f.read(2) == b"PK"
+    scan = None
     if zipped:
         check_sheet(path, index, names[index])
+        scan = start_scan(path, index)  # beside calamine's read, which takes far longer
     try:
         sheet = reader.load_sheet(index, header_row=None, skip_rows=0, dtypes="string")
         batch: pa.RecordBatch = sheet.to_arrow()
     except Exception as exc:
         raise _unreadable(path, exc) from exc
+    finally:
+        hidden = scan.result() if scan is not None else HiddenRows()
     check_width(path, batch.num_columns, sheet=names[index])
     check_rows(path, batch.num_rows, sheet=names[index])
-    return batch
+    return batch, hidden
 
 
 def _row(cells: dict[str, object]) -> list[str]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["HEADER_SCAN_ROWS", "find_header", "unique_names"]
+__all__ = ["HEADER_SCAN_ROWS", "find_header", "looks_like_header", "unique_names"]
 
 _NUMBER_OR_DATE = re.compile(r"^[\s+\-]?[\d.,:/\s-]+$")
 HEADER_SCAN_ROWS = 30  # the header is looked for among this many rows at the top
@@ -38,26 +38,36 @@ def find_header(rows: Sequence[Sequence[str]]) -> int:
     return next(i for i, n in enumerate(filled) if n)
 
 
-def unique_names(cells: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Header names made unique and never blank, and notes saying what was renamed."""
+def looks_like_header(row: Sequence[str]) -> bool:
+    """Whether a row is mostly short labels, as find_header wants of a header."""
+    filled = [c for c in row if c.strip()]
+    return bool(filled) and sum(1 for c in filled if _is_label(c)) >= 0.8 * len(filled)
+
+
+def unique_names(cells: Sequence[str]) -> tuple[list[str], list[str], list[tuple[str, str]]]:
+    """Header names made unique and never blank, notes saying what was renamed, and each
+    (header as read, name given) pair that was renamed."""
     names: list[str] = []
     notes: list[str] = []
+    renamed: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
     for position, cell in enumerate(cells, start=1):
         name = " ".join(cell.split())
         if not name:
             name = f"Column {_letters(position)}"
             notes.append(f"Column {_letters(position)} has no header; it is called '{name}'.")
+            renamed.append(("", name))
         key = name.casefold()
         if key in seen:
             seen[key] += 1
-            renamed = f"{name} ({seen[key]})"
-            notes.append(f"Renamed the second column called '{name}' to '{renamed}'.")
-            name = renamed
+            new = f"{name} ({seen[key]})"
+            notes.append(f"Renamed the second column called '{name}' to '{new}'.")
+            renamed.append((name, new))
+            name = new
         else:
             seen[key] = 1
         names.append(name)
-    return names, notes
+    return names, notes, renamed
 
 
 def _letters(position: int) -> str:

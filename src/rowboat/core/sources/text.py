@@ -7,7 +7,7 @@ import csv
 import io
 import itertools
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pyarrow as pa
@@ -200,13 +200,22 @@ def _unreadable(path: Path, exc: csv.Error, row: int | None = None) -> SourceErr
     )
 
 
-def read_head(path: Path, text: str, delimiter: str, count: int) -> list[list[str]]:
-    """The first `count` records (a quoted line break stays inside its record)."""
+def _quoting(quote: bool) -> Literal[0, 3]:
+    return csv.QUOTE_MINIMAL if quote else csv.QUOTE_NONE
+
+
+def read_head(
+    path: Path, text: str, delimiter: str, count: int, *, quote: bool = True
+) -> list[list[str]]:
+    """The first `count` records (a quoted line break stays inside its record; with `quote`
+    False a quote is a character like any other)."""
     _check_text(path, text)
     # A prefix holds the top of a big file; its cut-off last record is never among the first
     # `count` unless the prefix holds no more than that, and then the whole text is read.
     for sample in (text[:_SAMPLE_BYTES], text):
-        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+        reader = csv.reader(
+            io.StringIO(sample, newline=""), delimiter=delimiter, quoting=_quoting(quote)
+        )
         records: list[list[str]] = []
         try:
             records.extend(itertools.islice(reader, count + 1))
@@ -219,13 +228,14 @@ def read_head(path: Path, text: str, delimiter: str, count: int) -> list[list[st
     return records[:count]
 
 
-def read_records(path: Path, text: str, delimiter: str) -> list[list[str]]:
+def read_records(path: Path, text: str, delimiter: str, *, quote: bool = True) -> list[list[str]]:
     """Every record of the file; record i is row i+1 as Excel shows it (a quoted line break
     stays inside its record)."""
     _check_text(path, text)
     records: list[list[str]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=_quoting(quote))
     try:  # extend keeps the records read before an error: the next one is its row
-        records.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        records.extend(reader)
     except csv.Error as exc:
         raise _unreadable(path, exc, len(records) + 1) from exc
     if not any(any(c.strip() for c in r) for r in records):
@@ -240,7 +250,7 @@ def columns_of(records: list[list[str]], width: int) -> list[pa.Array]:
 
 
 def fast_body(
-    data: bytes, text: str, delimiter: str, header_index: int, width: int
+    data: bytes, text: str, delimiter: str, header_index: int, width: int, *, quote: bool = True
 ) -> list[pa.Array] | None:
     """The rows below the header parsed by pyarrow from the file's UTF-8 bytes, or None where
     only the csv module numbers rows right: blank lines (pyarrow drops them), rows of uneven
@@ -259,7 +269,11 @@ def fast_body(
                 skip_rows=header_index + 1, autogenerate_column_names=True
             ),
             # Line breaks can only hide inside quotes; without quotes pyarrow splits faster.
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values='"' in text),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"' if quote else False,
+                newlines_in_values=quote and '"' in text,
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.large_string() for i in range(width)},
                 strings_can_be_null=False,

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
 
-__all__ = ["check_sheet", "check_zip_parts"]
+__all__ = ["check_sheet", "check_zip_parts", "sheet_part_name"]
 
 _CHUNK = 4 * 1024**2  # unpacked bytes looked at at a time; below MAX_XML_RUN_BYTES
 _READ = 1024**2  # packed bytes read from the file at a time
@@ -222,6 +222,11 @@ def _unpacked(path: Path, info: zipfile.ZipInfo, stop: int = 0) -> Iterator[byte
                     return
         if total != info.file_size or (inflate is not None and not inflate.eof):
             raise _damaged(path, f"{info.filename}: {total} bytes unpacked of {info.file_size}")
+
+
+def sheet_part_name(z: zipfile.ZipFile, index: int) -> str:
+    """The part holding the index-th sheet of an xlsx/xlsm ("" when the workbook does not say)."""
+    return _sheet_part(z, index)
 
 
 def _sheet_part(z: zipfile.ZipFile, index: int) -> str:

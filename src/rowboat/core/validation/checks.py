@@ -14,17 +14,17 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from rowboat.core.arrow_text import as_arrow, as_series, mask_array, patch, scalar
+from rowboat.core.arrow_text import mask_array, patch, scalar
 from rowboat.core.targets.schema import FieldType
 from rowboat.core.validation.countries import calling_code, country_code
-from rowboat.core.validation.dates import parse_dates
+from rowboat.core.validation.date_checks import check_date, check_datetime
+from rowboat.core.validation.facts import NumberFacts, PhoneFacts
 from rowboat.core.validation.findings import Checked, Options, Positions, quote
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import numpy.typing as npt
-    import pandas as pd
 
     from rowboat.core.targets.schema import Field
 
@@ -137,47 +137,11 @@ def _phone(v: pa.Array, f: Field, o: Options) -> Checked:
         ),
     )
     n = np.asarray(pc.utf8_length(e164)) - 1
+    local = ~plus & ~intl & ~long
+    out.facts = PhoneFacts(int(local.sum()), len(v), o.default_region.upper(), cc)
     out.flag(n < 8, "phone.too_short", "{q} has too few digits for a phone number.")
     out.flag(n > 15, "phone.too_long", "{q} has too many digits for a phone number.")
     out.value = e164
-    return out
-
-
-def _from_dates(parsed: pd.Series, fmt: str) -> pa.Array:
-    return as_arrow(parsed.dt.strftime(fmt).fillna(""))
-
-
-def _date(v: pa.Array, f: Field, o: Options) -> Checked:
-    out = Checked(v)
-    parsed = parse_dates(as_series(v), o)
-    out.flag(
-        parsed.isna().to_numpy(), "date.invalid", "{q} is not a date. Use a date like 2026-03-14."
-    )
-    out.value = _from_dates(parsed, "%Y-%m-%d")
-    return out
-
-
-_OFFSET = r"(Z|[+-]\d{2}:?\d{2})$"
-
-
-def _datetime(v: pa.Array, f: Field, o: Options) -> Checked:
-    out = Checked(v)
-    values = as_series(v)
-    offset = values.str.extract(_OFFSET)[0].fillna("")
-    offset = offset.str.replace(r"^([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
-    bare = values.str.replace(_OFFSET, "", regex=True).str.strip()
-    parsed = parse_dates(bare, o)
-    out.flag(
-        parsed.isna().to_numpy(),
-        "datetime.invalid",
-        "{q} is not a date and time. Use one like 2026-03-14 09:30.",
-    )
-    out.flag(
-        ~bare.str.contains(r"\d:\d\d").to_numpy(dtype=bool),
-        "datetime.no_time",
-        "{q} has no time of day. Add one, like 2026-03-14 09:30.",
-    )
-    out.value = _join(_from_dates(parsed, "%Y-%m-%dT%H:%M:%S"), as_arrow(offset))
     return out
 
 
@@ -223,10 +187,11 @@ def _url(v: pa.Array, f: Field, o: Options) -> Checked:
     return out
 
 
-def _numbers(v: pa.Array, o: Options) -> npt.NDArray[np.float64]:
-    """The values as numbers (NaN where not a number), reading 1.234,50 and 1,234.50 alike."""
+def _numbers(v: pa.Array, o: Options) -> tuple[npt.NDArray[np.float64], NumberFacts | None]:
+    """The values as numbers (NaN where not a number), reading 1.234,50 and 1,234.50 alike, and
+    how a comma alone was read (None when no value has one)."""
     if pc.all(pc.ascii_is_decimal(v)).as_py():  # plain digits, the usual case: nothing to read
-        return np.asarray(pc.cast(v, pa.float64()))
+        return np.asarray(pc.cast(v, pa.float64())), None
     s = pc.replace_substring_regex(v, "[\\s\u00a0\u202f']", "")
     comma = pc.match_substring(s, ",")
     dot = pc.match_substring(s, ".")
@@ -235,16 +200,23 @@ def _numbers(v: pa.Array, o: Options) -> npt.NDArray[np.float64]:
     backwards = pc.utf8_reverse(s)
     comma_last = pc.less(pc.find_substring(backwards, ","), pc.find_substring(backwards, "."))
     comma_decimal = o.decimal_comma
+    any_dot = bool(pc.any(dot).as_py())
     if comma_decimal is None:  # the file's own habit: commas and no dots means decimal commas
-        comma_decimal = not pc.any(dot).as_py()
+        comma_decimal = not any_dot
     only_comma = pc.and_(pc.invert(both), comma)
+    comma_count = int(pc.sum(pc.cast(pc.fill_null(only_comma, False), pa.int64())).as_py() or 0)
+    facts = None
+    if comma_count:
+        example = str(pc.filter(v, pc.fill_null(only_comma, False))[0].as_py())
+        given = o.decimal_comma is not None
+        facts = NumberFacts(comma_count, len(v), any_dot, bool(comma_decimal), given, example)
     european = pc.replace_substring(pc.replace_substring(s, ".", ""), ",", ".")
     s = pc.if_else(pc.and_(both, comma_last), european, s)
     s = pc.if_else(pc.and_(both, pc.invert(comma_last)), pc.replace_substring(s, ",", ""), s)
     s = pc.if_else(only_comma, pc.replace_substring(s, ",", "." if comma_decimal else ""), s)
     number = pc.match_substring_regex(s, r"^[+-]?(?:\d+\.?\d*|\.\d+)$")
     as_float = pc.cast(pc.if_else(number, s, scalar("0")), pa.float64())
-    return np.where(mask_array(number), np.asarray(as_float), np.nan)
+    return np.where(mask_array(number), np.asarray(as_float), np.nan), facts
 
 
 def _limits(out: Checked, numbers: npt.NDArray[np.float64], f: Field) -> None:
@@ -265,7 +237,7 @@ def _limits(out: Checked, numbers: npt.NDArray[np.float64], f: Field) -> None:
 
 def _integer(v: pa.Array, f: Field, o: Options) -> Checked:
     out = Checked(v)
-    numbers = _numbers(v, o)
+    numbers, out.facts = _numbers(v, o)
     finite = np.where(np.isfinite(numbers), numbers, 0.5)  # 0.5: not whole, so flagged below
     whole = (np.mod(finite, 1) == 0) & (np.abs(finite) < 2**63)
     out.flag(~whole, "integer.invalid", "{q} is not a whole number.")
@@ -277,7 +249,7 @@ def _integer(v: pa.Array, f: Field, o: Options) -> Checked:
 
 def _decimal(v: pa.Array, f: Field, o: Options) -> Checked:
     out = Checked(v)
-    numbers = _numbers(v, o)
+    numbers, out.facts = _numbers(v, o)
     out.flag(~np.isfinite(numbers), "decimal.invalid", "{q} is not a number. Use one like 149.50.")
     _limits(out, numbers, f)
     # Arrow writes the shortest text that reads back as the same number: 149.5, 100, 0.1.
@@ -358,8 +330,8 @@ _CHECKS: dict[FieldType, Callable[[pa.Array, Field, Options], Checked]] = {
     FieldType.TEXT: _text,
     FieldType.EMAIL: _email,
     FieldType.PHONE: _phone,
-    FieldType.DATE: _date,
-    FieldType.DATETIME: _datetime,
+    FieldType.DATE: check_date,
+    FieldType.DATETIME: check_datetime,
     FieldType.TIMEZONE: _timezone,
     FieldType.URL: _url,
     FieldType.INTEGER: _integer,
@@ -404,6 +376,7 @@ def _check_list(
     parts, owners = parts.filter(pa.array(keep)), owners[keep]
     checked = check(parts, field, options)
     out = Checked(values)
+    out.facts = checked.facts
     problems: dict[int, tuple[int, str, str]] = {}  # owner -> (part, code, message)
     for positions, code, texts in checked.found:
         for part, message in zip(positions.tolist(), texts, strict=True):

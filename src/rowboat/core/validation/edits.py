@@ -210,6 +210,7 @@ class ReviewEdits:
             self._valid.copy(),
             self._issues(base.issues, np.array(positions, dtype=np.int64)),
             base.blockers,
+            base.decisions,
         )
 
     def _issues(self, base: pd.DataFrame, positions: npt.NDArray[np.int64]) -> pd.DataFrame:

@@ -11,21 +11,33 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from rowboat.core.arrow_text import as_arrow, as_series, filled_mask, mask_array, scalar
+from rowboat.core.decisions import ordered
 from rowboat.core.mapping import apply_mapping
 from rowboat.core.progress import NULL_REPORTER, Reporter
 from rowboat.core.targets.schema import FieldType
 from rowboat.core.threads import map_in_threads
 from rowboat.core.validation.checks import Options, check_values
+from rowboat.core.validation.dates import OrderVotes, choose_order
+from rowboat.core.validation.facts import (
+    PhoneFacts,
+    field_decisions,
+    name_decision,
+    region_decision,
+)
 from rowboat.core.validation.result import ISSUE_COLUMNS, ValidationOptions, ValidationResult
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-    from rowboat.core.mapping.model import Mapping
+    from rowboat.core.decisions import Decision
+    from rowboat.core.mapping.model import FieldSource, Mapping
+    from rowboat.core.mapping.names import NameFacts
     from rowboat.core.table import Table
     from rowboat.core.targets.schema import Endpoint, Field, Rule
 
-__all__ = ["validate"]
+__all__ = ["field_options", "validate"]
+
+_NO_VOTES = OrderVotes(0, 0, 0, 0)
 
 
 class _IssueLog:
@@ -77,12 +89,28 @@ class _Column:
     filled: npt.NDArray[np.bool_]
     normal: pa.Array  # normalised values, "" where empty or bad
     found: list[tuple[npt.NDArray[np.int64], str, list[str]]]  # positions in the whole column
+    facts: object  # what the check decided for the column (validation/facts.py), or None
+
+
+def field_options(
+    field: Field, source: FieldSource | None, options: ValidationOptions, table: Table
+) -> Options:
+    """How one field's values read: the overrides given for it or the file, the file's hint."""
+    given = options.given_order(source)
+    return Options(
+        options.default_region,
+        options.decimal_comma_for(source),
+        choose_order(_NO_VOTES, given, None, options.default_region) if given else None,
+        source.date_format if source is not None else None,
+        table.info.locale_hint,
+        options.serial_dates_for(source),
+    )
 
 
 def _check_column(
     field: Field,
     values: pd.Series,
-    source_rows: npt.NDArray[np.int64],
+    table: Table,
     mapping: Mapping,
     options: ValidationOptions,
 ) -> _Column:
@@ -91,12 +119,7 @@ def _check_column(
     raw = as_arrow(values)
     filled = filled_mask(raw)
     everywhere = bool(filled.all())
-    opts = Options(
-        options.default_region,
-        options.decimal_comma,
-        options.day_first,
-        source.date_format if source is not None else None,
-    )
+    opts = field_options(field, source, options, table)
     checked = check_values(raw if everywhere else raw.filter(pa.array(filled)), field, opts)
     where = np.arange(len(raw)) if everywhere else np.flatnonzero(filled)
     found = [(where[positions], code, texts) for positions, code, texts in checked.found]
@@ -105,8 +128,8 @@ def _check_column(
         mask = pa.array(filled)
         normal = pc.replace_with_mask(pc.if_else(mask, raw, scalar("")), mask, normal)
     if field.unique or field.type is FieldType.EMAIL:
-        found.extend(_duplicates(raw, normal, source_rows))
-    return _Column(field, column, raw, filled, normal, found)
+        found.extend(_duplicates(raw, normal, table.source_rows))
+    return _Column(field, column, raw, filled, normal, found, checked.facts)
 
 
 def validate(
@@ -116,14 +139,15 @@ def validate(
     options: ValidationOptions = ValidationOptions(),  # noqa: B008 - frozen, shared safely
     report: Reporter = NULL_REPORTER,
 ) -> ValidationResult:
-    mapped = apply_mapping(table, mapping)
+    name_facts: dict[str, NameFacts] = {}
+    mapped = apply_mapping(table, mapping, name_facts)
     log = _IssueLog(table.source_rows)
     blockers: list[str] = []
     fields = [f for f in endpoint.fields if f.key in mapped.columns]
 
     def check(field: Field) -> _Column:
         report.raise_if_cancelled()
-        return _check_column(field, mapped[field.key], table.source_rows, mapping, options)
+        return _check_column(field, mapped[field.key], table, mapping, options)
 
     def done(count: int) -> None:
         report.progress(count, len(fields) + 1, "Checking")
@@ -152,9 +176,37 @@ def validate(
     valid = np.ones(len(table), dtype=bool)
     valid[issues["pos"].to_numpy(dtype=np.int64)] = False
     report.progress(len(fields) + 1, len(fields) + 1, "Checking")
+    decisions = _decisions(table, endpoint, mapping, options, columns, name_facts)
     return ValidationResult(
-        table, endpoint, mapping, options, frame, valid, issues, tuple(blockers)
+        table, endpoint, mapping, options, frame, valid, issues, tuple(blockers), decisions
     )
+
+
+def _decisions(
+    table: Table,
+    endpoint: Endpoint,
+    mapping: Mapping,
+    options: ValidationOptions,
+    columns: list[_Column],
+    name_facts: dict[str, NameFacts],
+) -> tuple[Decision, ...]:
+    """The file's reading decisions and each mapped field's, the guesses first."""
+    found: list[Decision] = list(table.decisions)
+    phones: list[PhoneFacts] = []
+    for c in columns:
+        source = mapping.for_field(c.field.key)
+        if source is None:
+            continue
+        if source.split_name is not None and c.field.key in name_facts:
+            given = source.name_order is not None
+            found.append(name_decision(source, c.field, name_facts[c.field.key], given))
+        found.extend(field_decisions(c.field, source, c.column, c.facts))
+        if isinstance(c.facts, PhoneFacts):
+            phones.append(c.facts)
+    region = region_decision(phones, options)
+    if region is not None:
+        found.append(region)
+    return ordered(found)
 
 
 def _duplicates(

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
     import numpy.typing as npt
 
+    from rowboat.core.table import LocaleHint
+    from rowboat.core.validation.dates import OrderChoice
+
 __all__ = ["Checked", "Options", "Positions", "quote"]
 
 Positions = np.ndarray  # int64 positions into the checked column
@@ -23,10 +26,15 @@ Positions = np.ndarray  # int64 positions into the checked column
 
 @dataclass(frozen=True)
 class Options:
+    """How one field's values read: what is given (or decided for the whole column), and the
+    file's locale hint for what nothing settles."""
+
     default_region: str
     decimal_comma: bool | None
-    day_first: bool | None
+    date_order: OrderChoice | None  # None: the column's own dates decide (dates.choose_order)
     date_format: str | None
+    locale_hint: LocaleHint | None = None
+    serial_dates: bool = True  # read Excel serial numbers (46023.5) in date columns as dates
 
 
 def quote(value: str) -> str:
@@ -46,6 +54,7 @@ class Checked:
         self.value = values
         self.bad: npt.NDArray[np.bool_] = np.zeros(len(values), dtype=bool)
         self.found: list[tuple[Positions, str, list[str]]] = []
+        self.facts: object = None  # what a check decided for the column (facts.py), if anything
 
     def flag(
         self,

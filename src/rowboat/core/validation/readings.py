@@ -1,7 +1,8 @@
 """Readings: how a column's own values decide its ambiguous cells (day order, decimal comma).
 
 validate() reads "03/04/2026" day-first or month-first, and "149,50" with a decimal comma or a
-thousands comma, by looking at the whole column (validation/dates.py, checks._numbers). Re-checking
+thousands comma, by looking at the whole column (validation/dates.py, checks._numbers) and, for
+dates nothing settles, at the file's locale hint and the region (dates.choose_order). Re-checking
 one row must read it the same way, so each such column keeps the counts behind that decision, and
 an edit moves its row's share of them. The counting mirrors those two places (the same patterns on
 the same values); tests/core/test_validation_edits.py proves the edits agree with validate().
@@ -18,13 +19,16 @@ import pyarrow.compute as pc
 
 from rowboat.core.arrow_text import filled_mask, mask_array
 from rowboat.core.targets.schema import FieldType
-from rowboat.core.validation.checks import _OFFSET
+from rowboat.core.validation.date_checks import OFFSET
+from rowboat.core.validation.dates import OrderVotes, choose_order
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
     from rowboat.core.mapping.model import FieldSource
+    from rowboat.core.table import LocaleHint
     from rowboat.core.targets.schema import Field
+    from rowboat.core.validation.dates import OrderChoice
     from rowboat.core.validation.result import ValidationOptions
 
 __all__ = ["Reading", "Votes", "reading_for"]
@@ -60,7 +64,7 @@ def count_votes(values: pa.Array, field: Field) -> Votes:
     if field.type in (FieldType.DATE, FieldType.DATETIME):
         parts, rows = _parts(values, field.multiple)
         if field.type is FieldType.DATETIME:  # checks._datetime reads the date without its offset
-            parts = pc.utf8_trim_whitespace(pc.replace_substring_regex(parts, _OFFSET, ""))
+            parts = pc.utf8_trim_whitespace(pc.replace_substring_regex(parts, OFFSET, ""))
         found = pc.extract_regex(parts, _DMY)
         dmy = mask_array(pc.is_valid(found))
         if dmy.any():
@@ -93,21 +97,25 @@ class Reading:
     field: Field
     region: str
     totals: npt.NDArray[np.int64]
+    hint: LocaleHint | None = None
 
-    def day_first(self) -> bool:
-        """dates.parse_dates' decision over the whole column."""
+    def order(self) -> OrderChoice:
+        """dates.choose_order's decision over the whole column."""
         t = self.totals
-        us_slashes = self.region.upper() == "US" and t[NOT_SLASH] == 0
-        return bool(t[FIRST_BIG] > 0 or not (t[SECOND_BIG] > 0 or us_slashes))
+        votes = OrderVotes(int(t[DMY]), int(t[FIRST_BIG]), int(t[SECOND_BIG]), int(t[NOT_SLASH]))
+        return choose_order(votes, None, self.hint, self.region)
 
     def decimal_comma(self) -> bool:
         """checks._numbers' decision: commas and no dots anywhere means decimal commas."""
         return bool(self.totals[DOT] == 0)
 
-    def decision(self) -> tuple[bool | None, bool | None]:
-        """(day_first, decimal_comma) to pass on explicitly; None where this field has neither."""
+    def decision(self) -> tuple[OrderChoice | None, bool | None]:
+        """(date order, decimal_comma) to pass on explicitly; None where this field has neither.
+
+        The order carries its reason, which the messages of dates read only the other way
+        quote: a change of reason re-reads the column as a change of order does."""
         if self.field.type in (FieldType.DATE, FieldType.DATETIME):
-            return self.day_first(), None
+            return self.order(), None
         return None, self.decimal_comma()
 
     def move(self, old: Votes, new: Votes) -> bool:
@@ -125,12 +133,14 @@ class Reading:
 def needs_reading(field: Field, source: FieldSource, options: ValidationOptions) -> bool:
     """Whether validate() lets this field's column decide how its cells read."""
     if field.type in (FieldType.DATE, FieldType.DATETIME):
-        return options.day_first is None and source.date_format is None
+        return options.given_order(source) is None and source.date_format is None
     if field.type in (FieldType.INTEGER, FieldType.DECIMAL):
-        return options.decimal_comma is None and not field.multiple
+        return options.decimal_comma_for(source) is None and not field.multiple
     return False
 
 
-def reading_for(field: Field, column: pa.Array, region: str) -> Reading:
+def reading_for(
+    field: Field, column: pa.Array, region: str, hint: LocaleHint | None = None
+) -> Reading:
     """The counts of a whole column of mapped values."""
-    return Reading(field, region, count_votes(column, field).sum(axis=0))
+    return Reading(field, region, count_votes(column, field).sum(axis=0), hint)

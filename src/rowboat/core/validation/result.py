@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from rowboat.core.decisions import DateOrder
 from rowboat.core.targets.schema import FieldType
 
 if TYPE_CHECKING:
@@ -15,7 +16,8 @@ if TYPE_CHECKING:
     import numpy.typing as npt
     import pandas as pd
 
-    from rowboat.core.mapping.model import Mapping
+    from rowboat.core.decisions import Decision
+    from rowboat.core.mapping.model import FieldSource, Mapping
     from rowboat.core.table import Table
     from rowboat.core.targets.schema import Endpoint
 
@@ -29,6 +31,29 @@ class ValidationOptions:
     default_region: str = "US"  # country for phones written without +code
     decimal_comma: bool | None = None  # None: a column of "149,50" with no dots uses commas
     day_first: bool | None = None  # None: decided per column (13/03 settles it; US means month)
+    date_order: DateOrder | None = None  # for every date column; wins over day_first
+    serial_dates: bool | None = None  # None: Excel serial numbers in date columns read as dates
+    region_source: str = "default"  # "given" (by the user), "locale" (the computer's), "default"
+
+    def given_order(self, source: FieldSource | None) -> DateOrder | None:
+        """The date order chosen for a field: its own (mapping), else the file's, else none."""
+        if source is not None and source.date_order is not None:
+            return source.date_order
+        if self.date_order is not None:
+            return self.date_order
+        if self.day_first is not None:
+            return DateOrder.DMY if self.day_first else DateOrder.MDY
+        return None
+
+    def decimal_comma_for(self, source: FieldSource | None) -> bool | None:
+        if source is not None and source.decimal_comma is not None:
+            return source.decimal_comma
+        return self.decimal_comma
+
+    def serial_dates_for(self, source: FieldSource | None) -> bool:
+        if source is not None and source.serial_dates is not None:
+            return source.serial_dates
+        return self.serial_dates is not False
 
 
 @dataclass(frozen=True)
@@ -44,7 +69,8 @@ class Issue:
 @dataclass(frozen=True)
 class ValidationResult:
     """`values` holds the normalised value of every mapped field (index aligned with the table);
-    `issues` one row per problem with ISSUE_COLUMNS, sorted by position."""
+    `issues` one row per problem with ISSUE_COLUMNS, sorted by position. `decisions` are every
+    choice made reading the file and checking its columns, the guesses first."""
 
     table: Table
     endpoint: Endpoint
@@ -54,6 +80,7 @@ class ValidationResult:
     valid: npt.NDArray[np.bool_]
     issues: pd.DataFrame
     blockers: tuple[str, ...] = ()
+    decisions: tuple[Decision, ...] = ()
 
     @property
     def valid_count(self) -> int:

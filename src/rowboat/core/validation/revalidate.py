@@ -13,16 +13,16 @@ tests/core/test_validation_edits.py proves the outcome equals validate() after a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import pyarrow as pa
 
 from rowboat.core.arrow_text import as_arrow, filled_mask
-from rowboat.core.mapping.transforms import _shape, _trim
+from rowboat.core.mapping.transforms import Splits, _shape, _trim
 from rowboat.core.validation.checks import Options, check_values
-from rowboat.core.validation.engine import validate
+from rowboat.core.validation.engine import field_options, validate
 from rowboat.core.validation.readings import count_votes, needs_reading, reading_for
 from rowboat.core.validation.repeats import RepeatIndex, repeat_keys
 from rowboat.core.validation.result import ISSUE_COLUMNS, Issue
@@ -240,7 +240,7 @@ class RowChecker:
     def _count(self, key: str, base: ValidationResult) -> Reading:
         field = base.endpoint.field(key)
         column = self._map([key], None, None, base.table.frame)[key]
-        return reading_for(field, column, base.options.default_region)
+        return reading_for(field, column, base.options.default_region, base.table.info.locale_hint)
 
     def _reading(self, key: str) -> Reading:
         if key not in self._readings:
@@ -307,18 +307,21 @@ class RowChecker:
             return loaded[(name, trim)]
 
         length = len(frame) if frame is not None else len(rows) if rows is not None else 0
-        splits: dict[tuple[str, bool], tuple[pa.Array, pa.Array]] = {}
+        splits: Splits = {}
         return {k: _shape(self._sources[k], length, column, splits) for k in keys}
 
     def _options(self, field: Field) -> Options:
         o = self.base.options
-        day_first, decimal_comma = o.day_first, o.decimal_comma
         source = self._sources[field.key]
+        options = field_options(field, source, o, self.base.table)
         if needs_reading(field, source, o):
-            decided = self._reading(field.key).decision()
-            day_first = decided[0] if decided[0] is not None else day_first
-            decimal_comma = decided[1] if decided[1] is not None else decimal_comma
-        return Options(o.default_region, decimal_comma, day_first, source.date_format)
+            order, comma = self._reading(field.key).decision()
+            options = replace(
+                options,
+                date_order=order if order is not None else options.date_order,
+                decimal_comma=comma if comma is not None else options.decimal_comma,
+            )
+        return options
 
     def _check_fields(
         self, rows: npt.NDArray[np.int64], affected: set[str]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rowboat.core.mapping.overrides import FIELD_OVERRIDES, override_field
 from rowboat.gui.mapping_edits import (
     SetSource,
     same_source,
@@ -32,11 +33,13 @@ from rowboat.gui.mapping_edits import (
 )
 from rowboat.gui.models.mapping_model import Column, MappingModel, Samples
 from rowboat.gui.session import MappingOrigin
+from rowboat.gui.widgets.decisions_panel import DecisionsPanel, keep_overrides
 from rowboat.gui.widgets.field_editor import FieldEditor
 from rowboat.gui.widgets.message_banner import Kind, MessageBanner
 from rowboat.gui.wording import count
 
 if TYPE_CHECKING:
+    from rowboat.core.decisions import Decision
     from rowboat.core.errors import RowboatError
     from rowboat.core.mapping import FieldSource
     from rowboat.gui.mapping_keeper import MappingKeeper
@@ -165,6 +168,9 @@ class MapPage(QWidget):
         layout.addWidget(self.origin)
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
+        self.decisions = DecisionsPanel(self.tr("How Rowboat reads the mapped columns"), self)
+        self.decisions.override_requested.connect(self._on_override)
+        layout.addWidget(self.decisions)
         layout.addWidget(self.unused)
         layout.addLayout(bottom)
 
@@ -252,11 +258,25 @@ class MapPage(QWidget):
             if line is not None:
                 line.selectAll()
 
+    @Slot(object, object)
+    def _on_override(self, decision: Decision, value: str | None) -> None:
+        """A field's decision overridden in the decisions panel: one undoable mapping edit."""
+        mapping = self._session.mapping
+        if mapping is None or decision.subject is None or decision.kind not in FIELD_OVERRIDES:
+            return
+        after = override_field(mapping, decision.kind, decision.subject, value)
+        if after != mapping:
+            text = self.tr("change of {what}").format(what=decision.what)
+            self.undo_stack.push(
+                SetSource(self._session, (mapping, self._session.mapping_origin), after, text)
+            )
+
     @Slot(object)
     def _on_source_edited(self, source: FieldSource | None) -> None:
         mapping, key = self._session.mapping, self._selected_key()
         if mapping is None or key is None:
             return
+        source = keep_overrides(mapping.for_field(key), source)
         if same_source(mapping.for_field(key), source):
             return
         after = with_source(mapping, key, source)
@@ -292,7 +312,10 @@ class MapPage(QWidget):
         result = self._session.result
         if result is None:
             self.checking.setText("")
+            self.decisions.set_decisions(())
             return
+        fields = [d for d in result.decisions if not d.is_reading]
+        self.decisions.set_decisions(fields, result.mapping)
         self.checking.setText(
             self.tr("Checked: {valid} valid, {invalid} with problems").format(
                 valid=f"{result.valid_count:,}", invalid=f"{result.invalid_count:,}"

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rowboat.core.decisions import Kind as DecisionKind
 from rowboat.gui.models.preview_model import PreviewModel
+from rowboat.gui.widgets.decisions_panel import DecisionsPanel
 from rowboat.gui.widgets.drop_zone import SPREADSHEET_SUFFIXES
 from rowboat.gui.widgets.message_banner import Kind, MessageBanner
 from rowboat.gui.widgets.preview_table import PreviewTable
@@ -27,6 +29,7 @@ from rowboat.gui.widgets.start_panel import StartPanel
 from rowboat.gui.wording import count
 
 if TYPE_CHECKING:
+    from rowboat.core.decisions import Decision
     from rowboat.core.errors import RowboatError
     from rowboat.core.sources.preview import Preview
     from rowboat.gui.session import ImportSession, ReadingChoices
@@ -150,6 +153,8 @@ class OpenPage(QWidget):
         self.notes.setWordWrap(True)
         self.notes.setTextFormat(Qt.TextFormat.PlainText)
         self.notes.setAccessibleName(self.tr("What Rowboat noticed"))
+        self.decisions = DecisionsPanel(self.tr("How Rowboat read the file"), page)
+        self.decisions.override_requested.connect(self._on_override)
 
         self.progress = QProgressBar(page)
         self.progress.setAccessibleName(self.tr("Reading progress"))
@@ -174,6 +179,7 @@ class OpenPage(QWidget):
         layout.addWidget(self._preview_label)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.notes)
+        layout.addWidget(self.decisions)
         layout.addWidget(self._busy_row)
         return page
 
@@ -254,6 +260,13 @@ class OpenPage(QWidget):
     def _on_delimiter(self, index: int) -> None:
         self._loader.set_delimiter(self.delimiter.itemData(index))
 
+    @Slot(object, object)
+    def _on_override(self, decision: Decision, value: str | None) -> None:
+        if decision.kind is DecisionKind.HIDDEN_ROWS:
+            self._loader.set_skip_hidden_rows(value == "yes")
+        elif decision.kind is DecisionKind.TOTALS_ROW:
+            self._loader.set_skip_totals_row(value == "yes")
+
     # what the loader and session report -----------------------------------------------------
 
     @Slot(object)
@@ -328,6 +341,7 @@ class OpenPage(QWidget):
             self.summary.setText(self._summary(preview, len(table), len(table.columns)))
             self.notes.setText("\n".join(f"• {note}" for note in table.notes))
             self.notes.setVisible(bool(table.notes))
+            self.decisions.set_decisions(table.decisions)
         else:
             self.summary.setText(self.tr("Reading every row; the top rows are shown below."))
             self.notes.setVisible(False)
