@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rowboat.core.mapping.names import NameFacts
     from rowboat.core.table import Table
 
-__all__ = ["Splits", "apply_mapping", "split_name", "title_case"]
+__all__ = ["Splits", "apply_mapping", "collapse_spaces", "shape_values", "split_name", "title_case"]
 
 # Full-name columns split once however many fields take a part: by (column, trim, order).
 Splits = dict[tuple[str, bool, "NameOrder | None"], tuple[pa.Array, pa.Array, "NameFacts"]]
@@ -64,7 +64,7 @@ def apply_mapping(
 
     def load(key: tuple[str, bool]) -> pa.Array:
         values = as_arrow(frame[key[0]])
-        return _trim(values) if key[1] else values
+        return collapse_spaces(values) if key[1] else values
 
     # Each column the mapping reads, read (and trimmed) once, the columns side by side.
     needed = list(dict.fromkeys((c, s.trim) for s in mapping.sources for c in s.columns))
@@ -76,7 +76,7 @@ def apply_mapping(
 
     out: dict[str, pa.Array] = {}
     for source in mapping.sources:
-        out[source.field] = _shape(source, len(frame), column, splits)
+        out[source.field] = shape_values(source, len(frame), column, splits)
         if name_facts is not None and source.split_name is not None:
             key = (source.columns[0], source.trim, source.name_order)
             name_facts[source.field] = splits[key][2]
@@ -86,7 +86,7 @@ def apply_mapping(
     )
 
 
-def _shape(
+def shape_values(
     source: FieldSource,
     length: int,
     column: Callable[[str, bool], pa.Array],
@@ -113,7 +113,7 @@ def _shape(
     return _case(values, source.case)
 
 
-def _trim(values: pa.Array) -> pa.Array:
+def collapse_spaces(values: pa.Array) -> pa.Array:
     """Strip the ends and collapse inner runs of whitespace to one space."""
     # RE2 runs a class of non-ASCII spaces many times slower: ASCII-only columns (most) skip it.
     ascii_only = pc.all(pc.string_is_ascii(values)).as_py() is not False

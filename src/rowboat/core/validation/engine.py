@@ -35,12 +35,12 @@ if TYPE_CHECKING:
     from rowboat.core.table import Table
     from rowboat.core.targets.schema import Endpoint, Field, Rule
 
-__all__ = ["field_options", "validate"]
+__all__ = ["IssueLog", "check_rule", "column_of", "field_options", "validate"]
 
 _NO_VOTES = OrderVotes(0, 0, 0, 0)
 
 
-class _IssueLog:
+class IssueLog:
     """Issues gathered as column arrays, made into one frame at the end."""
 
     def __init__(self, source_rows: npt.NDArray[np.int64]) -> None:
@@ -115,7 +115,7 @@ def _check_column(
     options: ValidationOptions,
 ) -> _Column:
     source = mapping.for_field(field.key)
-    column = _column_of(mapping, field.key)
+    column = column_of(mapping, field.key)
     raw = as_arrow(values)
     filled = filled_mask(raw)
     everywhere = bool(filled.all())
@@ -141,7 +141,7 @@ def validate(
 ) -> ValidationResult:
     name_facts: dict[str, NameFacts] = {}
     mapped = apply_mapping(table, mapping, name_facts)
-    log = _IssueLog(table.source_rows)
+    log = IssueLog(table.source_rows)
     blockers: list[str] = []
     fields = [f for f in endpoint.fields if f.key in mapped.columns]
 
@@ -171,7 +171,7 @@ def validate(
     )
     filled = {c.field.key: c.filled for c in columns}
     for rule in endpoint.rules:
-        _rule(log, rule, endpoint, frame, filled, mapping)
+        check_rule(log, rule, endpoint, frame, filled, mapping)
     issues = log.frame()
     valid = np.ones(len(table), dtype=bool)
     valid[issues["pos"].to_numpy(dtype=np.int64)] = False
@@ -236,14 +236,14 @@ def _duplicates(
     return [(repeat, "duplicate", messages)]
 
 
-def _column_of(mapping: Mapping, key: str) -> str | None:
+def column_of(mapping: Mapping, key: str) -> str | None:
     """The file's column behind a field, when exactly one column feeds it."""
     source = mapping.for_field(key)
     return source.columns[0] if source is not None and len(source.columns) == 1 else None
 
 
-def _rule(
-    log: _IssueLog,
+def check_rule(
+    log: IssueLog,
     rule: Rule,
     endpoint: Endpoint,
     values: pd.DataFrame,
@@ -270,7 +270,7 @@ def _rule(
         ends, starts = values[end_key].to_numpy()[wrong], values[start_key].to_numpy()[wrong]
         texts = [message.format(end=e, start=s) for e, s in zip(ends, starts, strict=True)]
         normal = as_arrow(values[end_key])
-        log.add(wrong, _column_of(mapping, end_key), end_key, "end_before_start", texts, normal)
+        log.add(wrong, column_of(mapping, end_key), end_key, "end_before_start", texts, normal)
     elif rule.kind == "one_of":
         # A cell filled in wrongly already has its own problem; "fill in one of" would mislead.
         given = np.zeros(len(values), dtype=bool)

@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from rowboat.core.arrow_text import as_arrow, filled_mask
-from rowboat.core.mapping.transforms import Splits, _shape, _trim
+from rowboat.core.mapping.transforms import Splits, collapse_spaces, shape_values
 from rowboat.core.validation.checks import Options, check_values
 from rowboat.core.validation.engine import field_options, validate
 from rowboat.core.validation.readings import count_votes, needs_reading, reading_for
@@ -303,12 +303,12 @@ class RowChecker:
                     assert texts is not None
                     assert rows is not None
                     values = texts(rows, name)
-                loaded[(name, trim)] = _trim(values) if trim else values
+                loaded[(name, trim)] = collapse_spaces(values) if trim else values
             return loaded[(name, trim)]
 
         length = len(frame) if frame is not None else len(rows) if rows is not None else 0
         splits: Splits = {}
-        return {k: _shape(self._sources[k], length, column, splits) for k in keys}
+        return {k: shape_values(self._sources[k], length, column, splits) for k in keys}
 
     def _options(self, field: Field) -> Options:
         o = self.base.options

@@ -2,7 +2,7 @@
 
 A row's problems are its fields' own findings, repeats of an earlier row, required cells left
 empty, required fields no column is mapped to, and the endpoint's rules across fields. The rules
-run through validate()'s own code (engine._rule); the sentences for required cells and repeats
+run through validate()'s own code (engine.check_rule); the sentences for required cells and repeats
 are validate()'s, mirrored, and tests/core/test_validation_edits.py keeps the two in step.
 """
 
@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from rowboat.core.arrow_text import as_series
 from rowboat.core.targets.schema import FieldType
-from rowboat.core.validation.engine import _column_of, _IssueLog, _rule
+from rowboat.core.validation.engine import IssueLog, check_rule, column_of
 from rowboat.core.validation.result import Issue
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ class RowProblems:
         self._endpoint, self._mapping = result.endpoint, result.mapping
         self._source_rows = result.table.source_rows
         self._fields = tuple(fields)  # the mapped fields, in the result's values order
-        self._column = {f.key: _column_of(result.mapping, f.key) for f in fields}
+        self._column = {f.key: column_of(result.mapping, f.key) for f in fields}
         self.unique = frozenset(f.key for f in fields if f.unique or f.type is FieldType.EMAIL)
         mapped = {f.key for f in fields}
         self._unmapped = [f for f in result.endpoint.required_fields if f.key not in mapped]
@@ -78,7 +78,7 @@ class RowProblems:
         """One rule's findings for each of these rows, by validate()'s own rule code."""
         if not positions:
             return []
-        log = _IssueLog(self._source_rows[np.array(positions, dtype=np.int64)])
+        log = IssueLog(self._source_rows[np.array(positions, dtype=np.int64)])
         index = pd.RangeIndex(len(positions))
         used = [(i, f) for i, f in enumerate(self._fields) if f.key in rule.fields]
         frame = pd.DataFrame(
@@ -89,7 +89,7 @@ class RowProblems:
             index=index,
         )
         filled = {f.key: np.array([c[i].filled for c in checks], dtype=bool) for i, f in used}
-        _rule(log, rule, self._endpoint, frame, filled, self._mapping)
+        check_rule(log, rule, self._endpoint, frame, filled, self._mapping)
         found: list[list[Issue]] = [[] for _ in positions]
         if log.positions:
             for p, r, c, f, k, m, v in log.frame().itertuples(index=False):
