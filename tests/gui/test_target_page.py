@@ -11,6 +11,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from rowboat.core.connections.remote import Choice
 from rowboat.core.targets import list_endpoints
 from rowboat.gui.models.endpoint_model import EndpointModel, EndpointRole, SystemRole
 from rowboat.gui.pages.target_page import TargetPage
@@ -85,9 +86,10 @@ def test_connections_are_offered_per_system_with_sandbox_first(page: TargetPage)
     assert "needs no account" in page.connection_note.text()
 
 
-def test_test_connection_waits_for_connections_and_says_why(page: TargetPage) -> None:
+def test_a_page_without_connections_cannot_test_and_says_why(page: TargetPage) -> None:
     assert not page.test_connection.isEnabled()
-    assert "Connections" in page.test_connection.toolTip()
+    assert "Target step" in page.test_connection.toolTip()
+    assert not page.manage.isVisibleTo(page)
 
 
 def test_the_event_field_appears_only_where_an_event_is_needed(
@@ -99,11 +101,15 @@ def test_the_event_field_appears_only_where_an_event_is_needed(
     assert page.event_combo.isVisible()
     assert page.event_label.text() == "Eloqua event:"
     assert "Needed to submit" in page.event_help.text()
-    page.set_events(["Spring Summit 2026", "Autumn Forum"])
+    page.set_events([Choice("12", "Spring Summit 2026"), Choice("14", "Autumn Forum")])
     assert page.event_combo.count() == 2
+    assert page.event_combo.itemText(0) == "Spring Summit 2026 (12)"
     page.event_combo.setFocus()
-    QTest.keyClicks(page.event_combo, "Spring Summit 2026")
-    assert _session(page).event_key == "Spring Summit 2026"
+    QTest.keyClicks(page.event_combo, "Spring Summit 2026 (12)")
+    assert _session(page).event_key == "12"  # the listed event's key, not its name
+    page.event_combo.setEditText("")
+    QTest.keyClicks(page.event_combo, "31")
+    assert _session(page).event_key == "31"  # a typed key is taken as it is
     page.select_endpoint("plandocket.participants")
     assert page.event_label.text() == "Plandocket event key:"
     assert "Optional" in page.event_help.text()

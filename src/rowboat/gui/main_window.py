@@ -1,7 +1,9 @@
-"""MainWindow: the step bar over the five step pages, Back/Next, menus and the status bar."""
+"""MainWindow: the step bar over the five step pages and History, Back/Next, menus, the status
+bar, and the services the steps share (the journal, the Sandbox, the submission runner)."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,34 +16,61 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from rowboat.core.errors import RowboatError
+from rowboat.core.jobs.history import History
 from rowboat.core.mapping import ProfileStore
+from rowboat.core.submit.journal import Journal
+from rowboat.gui.connection_access import ConnectionAccess
+from rowboat.gui.dialogs import questions
 from rowboat.gui.mapping_keeper import MappingKeeper
 from rowboat.gui.menus import build_menus
+from rowboat.gui.pages.history_page import HistoryPage
 from rowboat.gui.pages.map_page import MapPage
 from rowboat.gui.pages.open_page import OpenPage
 from rowboat.gui.pages.submit_page import SubmitPage
 from rowboat.gui.pages.target_page import TargetPage
 from rowboat.gui.review_step import ReviewStep
+from rowboat.gui.sandbox_service import SandboxService
 from rowboat.gui.session import ImportSession
+from rowboat.gui.submission import SubmissionRunner
 from rowboat.gui.table_loader import TableLoader
 from rowboat.gui.validation_runner import ValidationRunner
 from rowboat.gui.view_state import ViewState
 from rowboat.gui.widgets.drop_zone import dropped_file
+from rowboat.gui.widgets.message_banner import MessageBanner
+from rowboat.gui.widgets.resume_banner import ResumeBanner
 from rowboat.gui.widgets.step_bar import Step, StepBar, step_label
 from rowboat.gui.workers import Workers
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 
-    from rowboat.core.errors import RowboatError
+    from rowboat.core.progress import Reporter
+    from rowboat.core.submit.journal import ImportRecord
+    from rowboat.core.submit.runner import RunSettings
+    from rowboat.gui.dialogs.connections_dialog import ConnectionsDialog
+    from rowboat.gui.submission import RunEnd
 
 __all__ = ["MainWindow"]
 
 SHUTDOWN_WAIT_MS = 10_000  # a million-row read cannot stop half-way; give it time to finish
+
+
+def _unfinished(journal: Journal, report: Reporter) -> list[ImportRecord]:
+    return History(journal).unfinished()
+
+
+def _open_journal() -> tuple[Journal, RowboatError | None]:
+    """The user's journal; an empty one in memory (and why) when it cannot be opened."""
+    try:
+        return Journal(), None
+    except RowboatError as exc:
+        return Journal(":memory:"), exc
 
 
 class MainWindow(QMainWindow):
@@ -57,6 +86,9 @@ class MainWindow(QMainWindow):
         profiles: ProfileStore | None = None,
         view_state: ViewState | None = None,
         log_file: Path | None = None,
+        journal: Journal | None = None,
+        access: ConnectionAccess | None = None,
+        run_settings: RunSettings | None = None,
     ) -> None:
         super().__init__()
         self.log_file = log_file
@@ -66,15 +98,40 @@ class MainWindow(QMainWindow):
         self.loader = TableLoader(self.session, self.workers, self)
         self.keeper = MappingKeeper(self.session, profiles or ProfileStore(), self.workers, self)
         self.runner = ValidationRunner(self.session, self.workers, self)
+        journal_problem: RowboatError | None = None
+        self._own_journal = journal is None
+        if journal is None:
+            journal, journal_problem = _open_journal()
+        self.journal = journal
+        self._own_sandbox = access is None
+        self.access = access or ConnectionAccess(SandboxService())
+        self.sending = SubmissionRunner(self.journal, self.access, self.workers, run_settings, self)
+        self.connections_dialog: ConnectionsDialog | None = None
+
+        def folder() -> Path:
+            return (
+                self.session.path.parent if self.session.path else Path(self.view_state.last_folder)
+            )
 
         self.step_bar = StepBar(self)
         self.open_page = OpenPage(self.session, self.loader, self.view_state, self)
-        self.target_page = TargetPage(self.session, self.view_state, self)
+        self.target_page = TargetPage(
+            self.session, self.view_state, self, access=self.access, workers=self.workers
+        )
         self.map_page = MapPage(
             self.session, self.keeper, self.runner, self.workers, self.view_state, self
         )
         self.review_step = ReviewStep(self.session, self.runner, self)
-        self.submit_page = SubmitPage(self.session, self.review_step.corrected_result, self)
+        self.submit_page = SubmitPage(
+            self.session,
+            self.review_step.corrected_result,
+            self.sending,
+            self.access,
+            self.workers,
+            self,
+            folder=folder,
+        )
+        self.history_page = HistoryPage(self.sending, self, folder=folder)
         self.pages: dict[Step, QWidget] = {
             Step.OPEN: self.open_page,
             Step.TARGET: self.target_page,
@@ -83,9 +140,25 @@ class MainWindow(QMainWindow):
             Step.SUBMIT: self.submit_page,
         }
         self._furthest = Step.OPEN  # the furthest step visited, for the ticks in the step bar
+        self._step = Step.OPEN
         self.stack = QStackedWidget(self)
         for page in self.pages.values():
             self.stack.addWidget(page)
+        self.stack.addWidget(self.history_page)
+        self.history_button = QToolButton(self)
+        self.history_button.setText(self.tr("Histor&y"))
+        self.history_button.setCheckable(True)
+        self.history_button.setAutoRaise(True)
+        self.history_button.setAccessibleName(self.tr("History"))
+        self.history_button.setAccessibleDescription(
+            self.tr("Every import sent, with the outcome of each row (Ctrl+H)")
+        )
+        self.history_button.setToolTip(self.history_button.accessibleDescription())
+        self.history_button.clicked.connect(self._on_history_button)
+        self.resume_banner = ResumeBanner(self)
+        self.journal_banner = MessageBanner(self)
+        if journal_problem is not None:
+            self.journal_banner.show_error(journal_problem)
 
         self.back = QPushButton(self)
         self.back.setAutoDefault(True)
@@ -102,7 +175,16 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 8)
-        layout.addWidget(self.step_bar)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 12, 0)
+        top.addWidget(self.step_bar, 1)
+        top.addWidget(self.history_button)
+        layout.addLayout(top)
+        for banner in (self.journal_banner, self.resume_banner):
+            margin = QHBoxLayout()
+            margin.setContentsMargins(12, 4, 12, 0)
+            margin.addWidget(banner)
+            layout.addLayout(margin)
         layout.addWidget(self.stack, 1)
         nav_margin = QHBoxLayout()
         nav_margin.setContentsMargins(12, 0, 12, 0)
@@ -128,6 +210,12 @@ class MainWindow(QMainWindow):
 
         self.step_bar.step_chosen.connect(self._on_step_chosen)
         self.target_page.accepted.connect(self.go_next)
+        self.target_page.manage_connections.connect(self.show_connections)
+        self.submit_page.start_another.connect(self._on_start_another)
+        self.resume_banner.resume.connect(self._on_resume_unfinished)
+        self.resume_banner.show_history.connect(self.show_import)
+        self.sending.ended.connect(self._on_import_ended)
+        self.sending.busy_changed.connect(self._refresh)
         self.review_step.edited.connect(self.submit_page.refresh)
         self.open_page.recent_files_changed.connect(self.menu_actions.refresh_recent)
         self.map_page.status.connect(self.show_status)
@@ -143,12 +231,22 @@ class MainWindow(QMainWindow):
         ):
             signal.connect(self._refresh)
         self.go_to(Step.OPEN)
+        self.workers.start(
+            partial(_unfinished, self.journal),
+            "looking for unfinished imports",
+            finished=self._on_unfinished,
+        )
 
     # steps --------------------------------------------------------------------------------
 
     @property
     def step(self) -> Step:
-        return Step(self.stack.currentIndex())
+        """The step shown, or the one History returns to while History is shown."""
+        return self._step
+
+    @property
+    def showing_history(self) -> bool:
+        return self.stack.currentWidget() is self.history_page
 
     def reachable(self) -> set[Step]:
         s = self.session
@@ -177,9 +275,10 @@ class MainWindow(QMainWindow):
     def go_to(self, step: Step) -> bool:
         if step not in self.reachable() and step != Step.OPEN:
             return False
-        if self.step == Step.MAP and step > Step.MAP:
+        if self.step == Step.MAP and step > Step.MAP and not self.showing_history:
             self.map_page.remember_mapping()
-        self.stack.setCurrentIndex(int(step))
+        self._step = step
+        self.stack.setCurrentWidget(self.pages[step])
         self._furthest = max(self._furthest, step)
         # None leaves Undo and Redo disabled on pages that edit nothing (the stubs omit None).
         self.undo_group.setActiveStack(self._undo_stack_of(self.pages[step]))  # type: ignore[arg-type]
@@ -189,13 +288,79 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def go_next(self) -> None:
+        if self.showing_history:
+            return
         if self.step < Step.SUBMIT:
             self.go_to(Step(self.step + 1))
 
     @Slot()
     def go_back(self) -> None:
-        if self.step > Step.OPEN:
+        if self.showing_history:
+            self.go_to(self.step)  # History's Back returns to the step it was opened from
+        elif self.step > Step.OPEN:
             self.go_to(Step(self.step - 1))
+
+    @Slot(str)
+    def show_import(self, import_id: str) -> None:
+        self.show_history(import_id)
+
+    def show_history(self, import_id: str = "") -> None:
+        """Show the history of imports (choosing `import_id` when given)."""
+        if import_id:
+            self.history_page.show_import(import_id)
+        self.stack.setCurrentWidget(self.history_page)
+        self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
+        self._refresh()
+        self.history_page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def _on_history_button(self) -> None:
+        if self.showing_history:
+            self.go_to(self.step)
+        else:
+            self.show_history()
+
+    @Slot()
+    def show_connections(self) -> None:
+        """The Connections dialog (window-modal), on the system of the chosen endpoint."""
+        from rowboat.gui.dialogs.connections_dialog import ConnectionsDialog
+
+        endpoint = self.session.endpoint
+        dialog = ConnectionsDialog(
+            self.access, self.sending, self, system=endpoint.system if endpoint else None
+        )
+        dialog.changed.connect(self.target_page.reload_connections)
+        dialog.finished.connect(self._on_connections_closed)
+        self.connections_dialog = dialog
+        dialog.open()
+
+    @Slot(int)
+    def _on_connections_closed(self, _result: int) -> None:
+        self.connections_dialog = None
+
+    @Slot()
+    def _on_start_another(self) -> None:
+        self.go_to(Step.OPEN)
+        self.open_page.browse()
+
+    @Slot(object)
+    def _on_unfinished(self, records: object) -> None:
+        self.resume_banner.set_imports(records)  # type: ignore[arg-type]
+
+    @Slot(object)
+    def _on_resume_unfinished(self, import_ids: object) -> None:
+        ids: list[str] = list(import_ids)  # type: ignore[call-overload]
+        for import_id in ids:
+            self.sending.resume(import_id)
+        if ids:
+            self.show_history(ids[0])
+
+    @Slot(object)
+    def _on_import_ended(self, end: RunEnd) -> None:
+        if end.import_id is not None and not end.resumable:
+            self.resume_banner.forget(end.import_id)
+        if end.submission is not None:
+            self.show_status(end.submission.record.status)
 
     @Slot(int)
     def _on_step_chosen(self, step: int) -> None:
@@ -221,13 +386,19 @@ class MainWindow(QMainWindow):
     def _refresh(self) -> None:
         reachable, step = self.reachable(), self.step
         self.step_bar.set_state(step, self.done(), reachable)
-        self.back.setEnabled(step > Step.OPEN)
-        self.back.setText(
-            self.tr("‹ &Back to {step}").format(step=step_label(Step(step - 1)))
-            if step > Step.OPEN
-            else self.tr("‹ &Back")
-        )
-        if step < Step.SUBMIT:
+        self.history_button.setChecked(self.showing_history)
+        self.back.setEnabled(step > Step.OPEN or self.showing_history)
+        if self.showing_history:
+            self.back.setText(self.tr("‹ &Back to {step}").format(step=step_label(step)))
+        elif step > Step.OPEN:
+            self.back.setText(self.tr("‹ &Back to {step}").format(step=step_label(Step(step - 1))))
+        else:
+            self.back.setText(self.tr("‹ &Back"))
+        if self.showing_history:
+            self.next.setText(self.tr("&Next ›"))
+            self.next.setEnabled(False)
+            self.next.setToolTip(self.tr("Go back to the import to go on."))
+        elif step < Step.SUBMIT:
             following = Step(step + 1)
             self.next.setText(self.tr("&Next: {step} ›").format(step=step_label(following)))
             self.next.setEnabled(following in reachable)
@@ -336,6 +507,26 @@ class MainWindow(QMainWindow):
     # shutdown -------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        stopping = ""
+        if self.sending.busy:
+            name = self.sending.current_file or self.tr("an import")
+            if not questions.ask(
+                self,
+                self.tr("Rowboat is sending rows"),
+                self.tr("Rowboat is still sending {name}. Stop and close?").format(name=name),
+                self.tr("&Stop and close"),
+                self.tr("&Keep sending"),
+                detail=self.tr(
+                    "What was sent stays sent. Rowboat remembers where it stopped and offers to "
+                    "finish the import the next time it starts."
+                ),
+                warning=True,
+                default_yes=False,
+            ):
+                event.ignore()
+                return
+            stopping = self.sending.current_id or ""
+            self.sending.cancel()
         self.loader.cancel()
         self.runner.cancel()
         for workers in self.findChildren(Workers):
@@ -343,7 +534,31 @@ class MainWindow(QMainWindow):
         if self.workers.running:
             self.show_status(self.tr("Finishing the work that is running…"))
         self.workers.wait(SHUTDOWN_WAIT_MS)
+        if stopping:
+            self._say_what_resumes(stopping)
+        if self._own_sandbox:
+            self.access.sandbox.stop()
+        if self._own_journal:
+            self.journal.close()
         self.view_state.geometry = QByteArray(self.saveGeometry())
         self.view_state.set_splitter("map", QByteArray(self.map_page.splitter.saveState()))
         self.view_state.sync()
         super().closeEvent(event)
+
+    def _say_what_resumes(self, import_id: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        try:
+            record = self.journal.get(import_id)
+        except RowboatError:
+            return
+        if not record.state.resumable:
+            return
+        QMessageBox.information(
+            self,
+            self.tr("Rowboat stopped sending"),
+            self.tr(
+                "Rowboat stopped sending {file} ({status}) Nothing sent is lost: the next time "
+                "Rowboat starts, it offers to resume the import and send the rest."
+            ).format(file=record.file_name, status=record.status.rstrip(".") + "."),
+        )

@@ -1,80 +1,470 @@
-"""SubmitPage: step 5. Says plainly that submitting arrives with the submission core, and what
-would be sent: the rows that are ready, the target, the connection and the event."""
+"""SubmitPage: step 5. The plan in words, the import's options, Submit (asked once), the progress
+of the import with Cancel, and at the end the outcome of every row with the export of the rows to
+fix. Planning and sending run in workers; their results arrive through queued signals."""
 
 from __future__ import annotations
 
+from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
+from rowboat.core.errors import RowboatError
+from rowboat.core.submit.carriers import open_carrier
+from rowboat.core.submit.choices import import_choices
+from rowboat.core.submit.model import SubmitOptions
+from rowboat.core.submit.plan import Plan, make_plan
 from rowboat.core.targets.events import event_choice
+from rowboat.gui.dialogs import questions
+from rowboat.gui.widgets.import_result import ImportResult
+from rowboat.gui.widgets.message_banner import Kind, MessageBanner
+from rowboat.gui.widgets.track_panel import TrackPanel
 from rowboat.gui.wording import count
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
+    from PySide6.QtGui import QShowEvent
+
+    from rowboat.core.progress import Reporter
+    from rowboat.core.submit.choices import ImportChoices
     from rowboat.core.validation import ValidationResult
+    from rowboat.gui.connection_access import ConnectionAccess
     from rowboat.gui.session import ImportSession
+    from rowboat.gui.submission import RunEnd, SubmissionRunner
+    from rowboat.gui.workers import Worker, Workers
 
-__all__ = ["SubmitPage"]
+__all__ = ["PLAN_SETTLE_MS", "SubmitPage"]
+
+PLAN_SETTLE_MS = 200  # inputs still this long before the plan is worked out again
+
+
+class _Mode(Enum):
+    PLAN = "plan"  # the plan and Submit
+    RUNNING = "running"  # this page's import is being sent
+    DONE = "done"  # its outcome
+
+
+def _plan(
+    result: ValidationResult,
+    connection: str,
+    options: SubmitOptions,
+    access: ConnectionAccess,
+    report: Reporter,
+) -> Plan:
+    """The plan, made with a carrier of the connection (closed again: a run opens its own)."""
+    found, secrets = access.resolve(connection, result.endpoint.system)
+    carrier = open_carrier(result.endpoint, found, secrets, report)
+    try:
+        return make_plan(result, carrier, found.name, options)
+    finally:
+        carrier.close()
 
 
 class SubmitPage(QWidget):
-    """What submitting would send, from the session; the Submit button waits for the core."""
+    """The Submit & Track step for the session's checked rows.
+
+    Signals:
+        start_another(): the person wants to open another file.
+        import_ended(str): an import this page sent (or resumed) ended; its id.
+    """
+
+    start_another = Signal()
+    import_ended = Signal(str)
 
     def __init__(
         self,
         session: ImportSession,
-        result_of: Callable[[], ValidationResult | None] | None = None,
+        result_of: Callable[[], ValidationResult | None] | None,
+        runner: SubmissionRunner,
+        access: ConnectionAccess,
+        workers: Workers,
         parent: QWidget | None = None,
+        *,
+        folder: Callable[[], Path] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._session = session
+        self._session, self._runner, self._access, self._workers = session, runner, access, workers
         # The Review step's corrected result when it has one (cells fixed there count here).
         self._result_of = result_of or (lambda: session.result)
-        self.setAccessibleName(self.tr("Submit and track"))
-        heading = QLabel(self.tr("Submit && Track").replace("&&", "&"), self)
+        self._mode = _Mode.PLAN
+        self.plan: Plan | None = None
+        self._planning: Worker | None = None
+        self._inputs: tuple[object, ...] | None = None
+        self._following: str | None = None  # the import this page follows
+        self._awaiting = False  # submitted; its id not known yet
+        self._choices: ImportChoices | None = None
+        self._build(runner, folder)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PLAN_SETTLE_MS)
+        self._timer.timeout.connect(self._make_plan)
+        for signal in (session.result_changed, session.target_changed):
+            signal.connect(self.refresh)
+        runner.busy_changed.connect(self._on_runner_busy)
+        runner.created.connect(self._on_created)
+        runner.ended.connect(self._on_ended)
+        self._show()
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _build(self, runner: SubmissionRunner, folder: Callable[[], Path] | None) -> None:
+        tr = self.tr
+        self.setAccessibleName(tr("Submit and track"))
+        heading = QLabel(tr("Submit && Track").replace("&&", "&"), self)
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.2)
         font.setBold(True)
         heading.setFont(font)
-        self.notice = QLabel(
-            self.tr(
-                "Submitting arrives with the submission core. Until then Rowboat checks your rows "
-                "without sending anything; your file is never changed."
-            ),
-            self,
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setAccessibleName(tr("What is sent where"))
+        self.plan_text = QLabel(self)
+        self.plan_text.setWordWrap(True)
+        self.plan_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.plan_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.plan_text.setAccessibleName(tr("The plan"))
+        self.blockers = MessageBanner(self, compact=True)
+
+        self.mode = QComboBox(self)
+        self.mode.setAccessibleName(tr("Mode"))
+        self.mode.setAccessibleDescription(tr("What happens to records the target already has"))
+        self.match_field = QComboBox(self)
+        self.match_field.setAccessibleName(tr("Match by"))
+        self.match_field.setAccessibleDescription(
+            tr("The field the target finds its existing records by")
         )
-        self.notice.setWordWrap(True)
-        self.plan = QLabel(self)
-        self.plan.setWordWrap(True)
-        self.plan.setTextFormat(Qt.TextFormat.PlainText)
-        self.plan.setAccessibleName(self.tr("What would be sent"))
-        self.submit = QPushButton(self.tr("Submit"), self)
-        self.submit.setEnabled(False)
-        why = self.tr("Submitting arrives with the submission core.")
-        self.submit.setToolTip(why)
-        self.submit.setAccessibleName(self.tr("Submit"))
-        self.submit.setAccessibleDescription(why)
+        self.dry_run = QCheckBox(self)
+        self.dry_run.setAccessibleName(tr("Dry run"))
+        self.dry_run.setAccessibleDescription(
+            tr("The target checks every row and keeps none of them")
+        )
+        self.no_dry_run = QLabel(self)
+        self.no_dry_run.setWordWrap(True)
+        self.options = QWidget(self)
+        form = QFormLayout(self.options)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.mode_label = QLabel(tr("&Mode:"), self.options)
+        self.mode_label.setBuddy(self.mode)
+        self.match_label = QLabel(tr("Match &by:"), self.options)
+        self.match_label.setBuddy(self.match_field)
+        form.addRow(self.mode_label, self.mode)
+        form.addRow(self.match_label, self.match_field)
+        form.addRow(self.dry_run)
+        form.addRow(self.no_dry_run)
+        for combo in (self.mode, self.match_field):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.dry_run.toggled.connect(self.refresh)
+
+        self.submit = QPushButton(tr("&Submit…"), self)
+        self.submit.setAccessibleName(tr("Submit"))
+        self.submit.setDefault(True)
+        self.submit.clicked.connect(self._on_submit)
+        self.waiting = QLabel(self)
+        self.waiting.setWordWrap(True)
+        submit_row = QHBoxLayout()
+        submit_row.addWidget(self.submit)
+        submit_row.addWidget(self.waiting, 1)
+
+        self.track = TrackPanel(runner, self)
+        self.result = ImportResult(runner.journal, self, folder=folder)
+        self.result.resume_requested.connect(self._on_resume)
+        self.another = QPushButton(tr("Start &another import…"), self.result)
+        self.another.setAccessibleName(tr("Start another import"))
+        self.another.setAccessibleDescription(
+            tr("Opens another file; this import stays in History")
+        )
+        self.another.clicked.connect(self._on_another)
+        self.result.buttons.insertWidget(0, self.another)
+
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
-        layout.addWidget(self.notice)
-        layout.addSpacing(12)
-        layout.addWidget(self.plan)
-        layout.addWidget(self.submit, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.plan_text)
+        layout.addWidget(self.blockers)
+        layout.addWidget(self.options)
+        layout.addLayout(submit_row)
+        layout.addWidget(self.track)
+        layout.addWidget(self.result, 1)
+        self._stretch = layout.count()
         layout.addStretch(1)
-        for signal in (session.result_changed, session.target_changed):
-            signal.connect(self.refresh)
-        self.refresh()
+
+    # -- the plan -------------------------------------------------------------------------------
 
     @Slot()
     def refresh(self) -> None:
+        """The inputs changed (rows, target, an edit, an option): show a fresh plan soon."""
+        if self._mode is _Mode.DONE and not self._runner.busy:
+            self._mode = _Mode.PLAN
+        self._timer.start()
+        self._show()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._timer.start()
+
+    def _options(self) -> SubmitOptions:
+        s = self._session
+        return SubmitOptions(
+            mode=self.mode.currentData() if self.mode.count() else None,
+            match_field=self.match_field.currentData() if self.match_field.count() else None,
+            event=s.event_key or None,
+            dry_run=self.dry_run.isChecked() and self.dry_run.isEnabled(),
+        )
+
+    def _fill_choices(self) -> None:
+        endpoint = self._session.endpoint
+        choices = import_choices(endpoint) if endpoint is not None else None
+        if choices == self._choices:
+            return
+        self._choices = choices
+        for combo, items in (
+            (self.mode, choices.modes if choices else ()),
+            (self.match_field, choices.match_fields if choices else ()),
+        ):
+            combo.blockSignals(True)
+            combo.clear()
+            for item in items:
+                combo.addItem(self.tr(item.label), item.key)
+            combo.blockSignals(False)
+        has_modes = bool(choices and choices.modes)
+        for widget in (self.mode_label, self.mode, self.match_label, self.match_field):
+            widget.setVisible(has_modes)
+        offers = bool(choices and choices.dry_run)
+        system = choices.system_label if choices else ""
+        self.dry_run.blockSignals(True)
+        self.dry_run.setChecked(False)
+        self.dry_run.blockSignals(False)
+        self.dry_run.setVisible(offers)
+        self.dry_run.setText(
+            self.tr("&Dry run: {system} checks every row and keeps none").format(system=system)
+        )
+        self.no_dry_run.setVisible(not offers and choices is not None)
+        self.no_dry_run.setText(
+            self.tr(
+                "{system} offers no dry run: what is sent is imported. Rowboat's own checks on "
+                "the Review step found what it would refuse."
+            ).format(system=system)
+        )
+
+    @Slot()
+    def _make_plan(self) -> None:
+        if not self.isVisible() or self._mode is not _Mode.PLAN:
+            return
+        s, result = self._session, self._result_of()
+        endpoint = s.endpoint
+        if result is None or endpoint is None or result.endpoint.id != endpoint.id:
+            self._set_plan(None)
+            return
+        choice = event_choice(endpoint)
+        options = self._options()
+        inputs = (result, s.connection, options)
+        if (
+            self._inputs is not None
+            and inputs[0] is self._inputs[0]
+            and inputs[1:] == self._inputs[1:]
+        ):
+            return
+        self._inputs = inputs
+        self.plan = None
+        if choice is not None and choice.required and not s.event_key:
+            self._show_problem(
+                self.tr("Choose the {label} first.").format(label=choice.label),
+                self.tr("Go back to Target and pick it from the list, or type its key."),
+            )
+            return
+        self.plan_text.setText(self.tr("Working out the plan…"))
+        self.blockers.clear()
+        self._planning = self._workers.start(
+            partial(_plan, result, s.connection, options, self._access),
+            "working out the plan",
+            finished=self._on_planned,
+            failed=self._on_plan_failed,
+        )
+        self._show()
+
+    def _is_planning(self) -> bool:
+        return self._planning is not None and self.sender() is self._planning.signals
+
+    @Slot(object)
+    def _on_planned(self, plan: object) -> None:
+        if self._is_planning():
+            self._planning = None
+            assert isinstance(plan, Plan)
+            self._set_plan(plan)
+
+    @Slot(object)
+    def _on_plan_failed(self, error: object) -> None:
+        if self._is_planning():
+            self._planning = None
+            failure: RowboatError = error  # type: ignore[assignment]
+            self._inputs = None  # try again next time something changes or the page is shown
+            self._show_problem(failure.message, failure.hint, failure.detail)
+
+    def _set_plan(self, plan: Plan | None) -> None:
+        self.plan = plan
+        if plan is None:
+            self.plan_text.setText(
+                self.tr("Nothing is checked yet: open a file and choose a target.")
+            )
+            self.blockers.clear()
+        elif plan.blockers:
+            self.plan_text.setText(self.tr("Nothing can be sent yet."))
+            what = self.tr("Fix this on the Map or Review step, then come back here.")
+            self.blockers.show_message(Kind.WARNING, " ".join(plan.blockers), what)
+        else:
+            self.plan_text.setText(plan.in_words())
+            self.blockers.clear()
+        self._show()
+
+    def _show_problem(self, message: str, hint: str, detail: str = "") -> None:
+        self.plan = None
+        self.plan_text.setText(self.tr("Nothing can be sent yet."))
+        self.blockers.show_message(Kind.WARNING, message, hint, detail)
+        self._show()
+
+    # -- sending --------------------------------------------------------------------------------
+
+    @Slot()
+    def _on_submit(self) -> None:
+        plan = self.plan
+        if plan is None or not plan.ready or self._runner.busy:
+            return
+        where = f"{plan.endpoint.system_label} · {plan.endpoint.label}"
+        trial = self.tr(" as a dry run") if plan.options.dry_run else ""
+        n = plan.rows_to_send
+        question = (
+            self.tr("Send {n} row to {where} through '{connection}'{trial}?")
+            if n == 1
+            else self.tr("Send {n} rows to {where} through '{connection}'{trial}?")
+        ).format(n=f"{n:,}", where=where, connection=plan.connection, trial=trial)
+        if questions.ask(
+            self,
+            self.tr("Submit the rows"),
+            question,
+            self.tr("&Send"),
+            self.tr("Do&n't send"),
+            detail=plan.in_words(),
+        ):
+            self.start_submission()
+
+    def start_submission(self) -> bool:
+        """Send the plan shown, without asking (the tour; the button asks first)."""
+        plan = self.plan
+        if plan is None or not plan.ready or not self._runner.submit(plan):
+            return False
+        self._mode, self._following, self._awaiting = _Mode.RUNNING, None, True
+        self._show()
+        return True
+
+    @Slot(str)
+    def _on_resume(self, import_id: str) -> None:
+        self._runner.resume(import_id)
+        self._mode, self._following, self._awaiting = _Mode.RUNNING, import_id, False
+        self._show()
+
+    @Slot(str)
+    def _on_created(self, import_id: str) -> None:
+        if self._awaiting:
+            self._following, self._awaiting = import_id, False
+
+    @Slot(object)
+    def _on_ended(self, end: RunEnd) -> None:
+        own = (end.import_id is not None and end.import_id == self._following) or (
+            self._awaiting and end.import_id is None
+        )
+        if not own or self._mode is not _Mode.RUNNING:
+            return
+        self._awaiting = False
+        if end.submission is None and end.import_id is None:
+            # Nothing was journaled (no connection, no Sandbox): the plan stands, with why.
+            self._mode = _Mode.PLAN
+            error = end.error or RowboatError(self.tr("Stopped before anything was sent."))
+            self._show_problem(error.message, error.hint, error.detail)
+            return
+        self._mode = _Mode.DONE
+        record = end.submission.record if end.submission is not None else None
+        if record is None and end.import_id is not None:
+            try:
+                record = self._runner.journal.get(end.import_id)
+            except RowboatError:
+                record = None
+        self.result.show_record(record, end.error)
+        self._inputs = None
+        self._show()
+        if record is not None:
+            self.import_ended.emit(record.id)
+
+    @Slot(bool)
+    def _on_runner_busy(self, busy: bool) -> None:
+        self._show()
+
+    @Slot()
+    def _on_another(self) -> None:
+        self._mode = _Mode.PLAN
+        self._show()
+        self.start_another.emit()
+
+    # -- showing --------------------------------------------------------------------------------
+
+    @property
+    def showing_outcome(self) -> bool:
+        return self._mode is _Mode.DONE
+
+    def _show(self) -> None:
+        mode = self._mode
+        self._fill_choices()
+        self.summary.setText(self._summary())
+        planning = mode is _Mode.PLAN
+        for widget in (self.summary, self.plan_text, self.options, self.submit, self.waiting):
+            widget.setVisible(planning)
+        if not planning:
+            self.blockers.hide()
+        self.track.setVisible(self._runner.busy and mode is not _Mode.DONE)
+        self.result.setVisible(mode is _Mode.DONE)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.setStretch(self._stretch, 0 if mode is _Mode.DONE else 1)
+        ready = self.plan is not None and self.plan.ready and not self._runner.busy
+        self.submit.setEnabled(ready)
+        if self._runner.busy and planning:
+            self.waiting.setText(
+                self.tr(
+                    "Another import is being sent ({name}); Submit waits until it ends."
+                ).format(name=self._runner.current_file or self.tr("see History"))
+            )
+        elif self.plan is not None and self.plan.ready:
+            self.waiting.setText(
+                count(
+                    self.plan.rows_to_send,
+                    self.tr("{n} row goes to the target; you are asked once more first."),
+                    self.tr("{n} rows go to the target; you are asked once more first."),
+                )
+            )
+        else:
+            self.waiting.clear()
+        why = self.waiting.text() or self.tr("Sends the rows that are ready, after asking once")
+        self.submit.setToolTip(why)
+        self.submit.setAccessibleDescription(why)
+
+    def _summary(self) -> str:
         s = self._session
         result, endpoint = self._result_of(), s.endpoint
         if result is None or endpoint is None:
-            self.plan.setText(self.tr("Nothing is checked yet: open a file and choose a target."))
-            return
+            return ""
         lines = [
             self.tr("Target: {target}").format(
                 target=f"{endpoint.system_label} · {endpoint.label}"
@@ -98,9 +488,8 @@ class SubmitPage(QWidget):
             lines.append(
                 count(
                     result.invalid_count,
-                    self.tr("{n} row with problems would be left out."),
-                    self.tr("{n} rows with problems would be left out."),
+                    self.tr("{n} row with problems stays behind (it is listed in the outcome)."),
+                    self.tr("{n} rows with problems stay behind (they are listed in the outcome)."),
                 )
             )
-        lines.extend(f"⚠ {b}" for b in result.blockers)
-        self.plan.setText("\n".join(lines))
+        return "\n".join(lines)
