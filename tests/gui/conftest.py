@@ -4,6 +4,7 @@ made here, and no worker left running after a test."""
 from __future__ import annotations
 
 import gc
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -245,3 +246,31 @@ def make_window(
     for win, journal in made:
         win.close()
         journal.close()
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
+    """Lets the first Plandocket request through (`first` is set once it is answered) and holds
+    every other one until released, so a test can cancel mid-way at a known point."""
+    from rowboat.core.submit.plandocket import PlandocketCarrier
+
+    first, release = threading.Event(), threading.Event()
+    send = PlandocketCarrier.send
+    lock = threading.Lock()
+    calls: list[int] = []
+
+    def held(self: PlandocketCarrier, run: object, batch: object) -> object:
+        with lock:
+            calls.append(1)
+            mine = len(calls)
+        if mine > 1:
+            assert release.wait(30)
+            return send(self, run, batch)  # type: ignore[arg-type]
+        try:
+            return send(self, run, batch)  # type: ignore[arg-type]
+        finally:
+            first.set()
+
+    monkeypatch.setattr(PlandocketCarrier, "send", held)
+    yield first, release
+    release.set()

@@ -34,7 +34,7 @@ def wait_for_plan(qtbot: QtBot, win: MainWindow) -> None:
     """Wait until the Submit step shows a plan (or says why there is none)."""
     page = win.submit_page
     qtbot.waitUntil(
-        lambda: page._planning is None and (page.plan is not None or page.blockers.isVisible()),
+        lambda: not page.planning and (page.plan is not None or page.blockers.isVisible()),
         timeout=TIMEOUT_MS,
     )
 

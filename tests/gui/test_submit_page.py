@@ -3,7 +3,6 @@ the outcome of every row, against a sandbox over real sockets."""
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING
 
 import pytest
@@ -25,7 +24,8 @@ from tests.gui.submit_support import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    import threading
+    from collections.abc import Callable
     from pathlib import Path
 
     from pytestqt.qtbot import QtBot
@@ -137,34 +137,6 @@ def test_rejected_rows_are_shown_with_the_reason_and_exported_to_fix(
     assert "rows to fix" in outcomes.status.text()
 
 
-@pytest.fixture
-def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
-    """Lets the first Plandocket request through (`first` is set once it is answered) and holds
-    every other one until released, so a test can cancel mid-way at a known point."""
-    from rowboat.core.submit.plandocket import PlandocketCarrier
-
-    first, release = threading.Event(), threading.Event()
-    send = PlandocketCarrier.send
-    lock = threading.Lock()
-    calls: list[int] = []
-
-    def held(self: PlandocketCarrier, run: object, batch: object) -> object:
-        with lock:
-            calls.append(1)
-            mine = len(calls)
-        if mine > 1:
-            assert release.wait(30)
-            return send(self, run, batch)  # type: ignore[arg-type]
-        try:
-            return send(self, run, batch)  # type: ignore[arg-type]
-        finally:
-            first.set()
-
-    monkeypatch.setattr(PlandocketCarrier, "send", held)
-    yield first, release
-    release.set()
-
-
 def test_cancel_keeps_what_was_sent_and_resume_sends_the_rest_once(
     qtbot: QtBot,
     make_window: Callable[[], MainWindow],
@@ -188,7 +160,8 @@ def test_cancel_keeps_what_was_sent_and_resume_sends_the_rest_once(
     record = page.result.record
     assert record is not None
     assert record.state is ImportState.CANCELLED
-    assert record.batch_states.get(BatchState.PLANNED, 0) >= 1
+    assert record.batch_states.get(BatchState.ACKNOWLEDGED, 0) < 5
+    assert record.count(Outcome.PLANNED) > 0  # not sent yet: the rest waits for Resume
     assert page.result.resume.isVisible()
     assert "Stopped by you" in page.result.headline.text()
     sent = services.contact_count()

@@ -17,9 +17,17 @@ from rowboat.gui.models.endpoint_model import EndpointModel, EndpointRole, Syste
 from rowboat.gui.pages.target_page import TargetPage
 from rowboat.gui.session import SANDBOX, ImportSession
 from rowboat.gui.view_state import ViewState
+from rowboat.gui.widgets.step_bar import Step
+from tests.gui.helpers import TIMEOUT_MS, open_and_wait, wait_for_result
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
     from pytestqt.qtbot import QtBot
+
+    from rowboat.gui.main_window import MainWindow
+    from tests.gui.conftest import Services
 
 
 @pytest.fixture
@@ -120,3 +128,87 @@ def test_endpoint_model_passes_the_model_tester(qtmodeltester: object, qapp: obj
     qtmodeltester.check(model)  # type: ignore[attr-defined]
     assert model.row_of("plandocket.participants") >= 0
     assert model.row_of("nowhere.nothing") == -1
+
+
+def test_the_events_come_from_the_server_and_one_is_chosen_by_its_name(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], messy_csv: Path
+) -> None:
+    win = make_window()
+    open_and_wait(qtbot, win, messy_csv)
+    win.go_to(Step.TARGET)
+    page = win.target_page
+    page.select_endpoint("plandocket.participants")
+    qtbot.waitUntil(lambda: page.event_combo.count() == 4, timeout=TIMEOUT_MS)
+    assert "Choose one of the 4 events" in page.event_status.text()
+    found = page.event_combo.findData("roadshow-lisbon")
+    assert page.event_combo.itemText(found).startswith("Partner Roadshow Lisbon")
+    page.event_combo.setCurrentIndex(found)
+    page.event_combo.activated.emit(found)
+    assert win.session.event_key == "roadshow-lisbon"
+
+
+def test_test_connection_says_what_it_found_in_plain_words(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], messy_csv: Path
+) -> None:
+    win = make_window()
+    open_and_wait(qtbot, win, messy_csv)
+    win.go_to(Step.TARGET)
+    page = win.target_page
+    page.select_endpoint("plandocket.contacts")
+    assert page.test_connection.isEnabled()
+    page.test_connection.click()
+    assert win.target_page.remote is not None
+    qtbot.waitUntil(lambda: not page.remote.testing, timeout=TIMEOUT_MS)  # type: ignore[union-attr]
+    text = page.test_result.message.text()
+    assert text.startswith("Note: Connected to Plandocket")
+    assert page.test_connection.isEnabled()
+
+
+def test_a_refused_key_is_said_plainly_and_the_events_can_be_asked_again(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], services: Services, messy_csv: Path
+) -> None:
+    from rowboat.core.connections.store import ConnectionStore
+
+    url = services.server.base_url("plandocket")
+    ConnectionStore().add("Acme", "plandocket", url, secrets={"api_key": "wrong"})
+    win = make_window()
+    open_and_wait(qtbot, win, messy_csv)
+    win.go_to(Step.TARGET)
+    page = win.target_page
+    page.select_endpoint("plandocket.participants")
+    page.connection.setCurrentText("Acme")
+    qtbot.waitUntil(lambda: "Try again" in page.event_status.text(), timeout=TIMEOUT_MS)
+    assert "could not be read" in page.event_status.text()
+    assert page.event_status.toolTip()  # the hint: where to check the key
+    page.test_connection.click()
+    qtbot.waitUntil(lambda: page.test_result.message.text().startswith("Problem:"))
+    assert "401" in page.test_result.message.text()
+    ConnectionStore().update("Acme", secrets={"api_key": "sandbox-pd-key"})
+    page.event_status.linkActivated.emit("retry")
+    qtbot.waitUntil(lambda: page.event_combo.count() == 4, timeout=TIMEOUT_MS)
+
+
+def test_an_eloqua_events_own_fields_become_the_endpoint_before_mapping(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], messy_csv: Path
+) -> None:
+    win = make_window()
+    s = win.session
+    open_and_wait(qtbot, win, messy_csv)
+    win.go_to(Step.TARGET)
+    page = win.target_page
+    page.select_endpoint("eloqua.event-registrants")
+    qtbot.waitUntil(lambda: page.event_combo.findData("12") >= 0, timeout=TIMEOUT_MS)
+    page.event_combo.setCurrentIndex(page.event_combo.findData("12"))
+    page.event_combo.activated.emit(page.event_combo.findData("12"))
+    assert s.event_key == "12"
+
+    def has_fields() -> bool:
+        return s.endpoint is not None and s.endpoint.schema_origin == "server"
+
+    qtbot.waitUntil(has_fields, timeout=TIMEOUT_MS)
+    assert s.endpoint is not None
+    assert "Dietary Requirements" in [f.label for f in s.endpoint.fields]
+    assert "fields of event 12" in page.fields_note.text()
+    wait_for_result(qtbot, win)
+    assert s.result is not None
+    assert s.result.endpoint == s.endpoint

@@ -42,6 +42,7 @@ from rowboat.gui.table_loader import TableLoader
 from rowboat.gui.validation_runner import ValidationRunner
 from rowboat.gui.view_state import ViewState
 from rowboat.gui.widgets.drop_zone import dropped_file
+from rowboat.gui.widgets.import_result import headline_text
 from rowboat.gui.widgets.message_banner import MessageBanner
 from rowboat.gui.widgets.resume_banner import ResumeBanner
 from rowboat.gui.widgets.step_bar import Step, StepBar, step_label
@@ -360,7 +361,7 @@ class MainWindow(QMainWindow):
         if end.import_id is not None and not end.resumable:
             self.resume_banner.forget(end.import_id)
         if end.submission is not None:
-            self.show_status(end.submission.record.status)
+            self.show_status(headline_text(end.submission.record))
 
     @Slot(int)
     def _on_step_chosen(self, step: int) -> None:
@@ -378,6 +379,8 @@ class MainWindow(QMainWindow):
             self.target_page.focus_cards()
         elif step == Step.MAP:
             self.map_page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif step == Step.SUBMIT and self.submit_page.focus_main():
+            return
         else:
             button = self.next if self.next.isEnabled() else self.back
             button.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -385,7 +388,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _refresh(self) -> None:
         reachable, step = self.reachable(), self.step
-        self.step_bar.set_state(step, self.done(), reachable)
+        self.step_bar.set_state(step, self.done(), reachable, away=self.showing_history)
         self.history_button.setChecked(self.showing_history)
         self.back.setEnabled(step > Step.OPEN or self.showing_history)
         if self.showing_history:

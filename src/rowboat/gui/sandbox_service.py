@@ -39,8 +39,9 @@ class SandboxService:
     """One in-process sandbox, shared by every worker of the window (thread-safe).
 
     `state_path` is where it keeps its state (default: data_dir()/sandbox.db); `job_seconds` how
-    long its jobs take at least (the tour makes them quick); `server` a sandbox the caller started
-    and keeps (tests hand one in, with a ManualClock); `url` one that runs elsewhere.
+    long its jobs take at least (the tour makes them quick); `latency_ms` added to every answer
+    (the bench's slow network); `server` a sandbox the caller started and keeps (tests hand one
+    in, with a ManualClock); `url` one that runs elsewhere.
     """
 
     def __init__(
@@ -48,12 +49,14 @@ class SandboxService:
         *,
         state_path: Path | None = None,
         job_seconds: float | None = None,
+        latency_ms: float = 0.0,
         server: SandboxServer | None = None,
         url: str | None = None,
     ) -> None:
         self._lock = threading.Lock()
         self._state_path = state_path
         self._job_seconds = job_seconds
+        self._latency_ms = latency_ms
         self._given = server
         self._url = url or os.environ.get(SANDBOX_URL_VARIABLE, "").strip() or None
         self._server: SandboxServer | None = None
@@ -134,6 +137,8 @@ class SandboxService:
                 hint="Reset the Sandbox in Connections (it only holds demo data), then try again.",
                 detail=f"{path}: {type(exc).__name__}: {exc}",
             ) from None
+        if self._latency_ms:
+            server.faults.configure(latency_ms=self._latency_ms)
         try:
             server.start()
         except RuntimeError as exc:

@@ -132,6 +132,7 @@ class SubmissionRunner(QObject):
         self.current_id: str | None = None  # the running import, once journaled
         self.current_file = ""  # its file name, for the question at quit
         self.current_system = ""  # the system it goes to ("Plandocket")
+        self.current_where = ""  # "Plandocket · Contacts through 'Sandbox'"
 
     @property
     def busy(self) -> bool:
@@ -147,6 +148,7 @@ class SubmissionRunner(QObject):
             return False
         self.current_file = plan.file_name
         self.current_system = plan.endpoint.system_label
+        self.current_where = _where(plan.endpoint.id, plan.connection)
         self._start(partial(_submit, plan, self.journal, self._access, self.settings), "")
         return True
 
@@ -170,8 +172,9 @@ class SubmissionRunner(QObject):
             record = self.journal.get(import_id)
             self.current_file = record.file_name
             self.current_system = get_endpoint(record.endpoint_id).system_label
+            self.current_where = _where(record.endpoint_id, record.connection)
         except RowboatError:  # the worker reports a missing import plainly
-            self.current_file = self.current_system = ""
+            self.current_file = self.current_system = self.current_where = ""
         self._start(
             partial(_resume, import_id, self.journal, self._access, self.settings), import_id
         )
@@ -234,8 +237,14 @@ class SubmissionRunner(QObject):
         if self._queue:
             self._start_resume(self._queue.pop(0))
         else:
-            self.current_file = self.current_system = ""
+            self.current_file = self.current_system = self.current_where = ""
             self.busy_changed.emit(False)
+
+
+def _where(endpoint_id: str, connection: str) -> str:
+    from rowboat.gui.models.history_model import target_text
+
+    return f"{target_text(endpoint_id)} through '{connection}'"
 
 
 def _was_stopped(done: Submission) -> bool:

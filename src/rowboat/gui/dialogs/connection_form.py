@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QVBoxLayout,
-    QWidget,
 )
 
 from rowboat.core.connections.model import SYSTEMS
@@ -24,6 +23,8 @@ from rowboat.gui.widgets.message_banner import MessageBanner
 from rowboat.gui.workers import Workers
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from rowboat.core.connections.model import Connection, SystemSpec
     from rowboat.core.errors import RowboatError
     from rowboat.core.progress import Reporter
@@ -83,7 +84,7 @@ class ConnectionForm(QDialog):
         self.name.setAccessibleDescription(
             tr("A short name you recognise, such as Acme production")
         )
-        self.name.setPlaceholderText(tr("Acme production"))
+        self.name.setPlaceholderText(tr("such as Acme production"))
         if old is not None:
             self.name.setText(old.name)
             self.name.setEnabled(False)
@@ -93,6 +94,7 @@ class ConnectionForm(QDialog):
         self.url_label.setBuddy(self.url)
         self.url_help = self._help_label()
         head = QFormLayout()
+        self.form = head
         system_label = QLabel(tr("&System:"), self)
         system_label.setBuddy(self.system)
         name_label = QLabel(tr("&Name:"), self)
@@ -101,7 +103,7 @@ class ConnectionForm(QDialog):
         head.addRow(name_label, self.name)
         head.addRow(self.url_label, self.url)
         head.addRow("", self.url_help)
-        self.settings_box = QWidget(self)
+        self._fixed_rows = head.rowCount()  # the settings of the chosen system follow these
         self.fields: dict[str, QLineEdit] = {}
         self.keychain_note = QLabel(
             tr("Secrets (shown as dots) are kept only in this computer's keychain."), self
@@ -122,7 +124,6 @@ class ConnectionForm(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
-        layout.addWidget(self.settings_box)
         layout.addWidget(self.keychain_note)
         layout.addWidget(self.banner)
         layout.addStretch(1)
@@ -134,7 +135,7 @@ class ConnectionForm(QDialog):
             for key, value in old.settings.items():
                 if key in self.fields:
                     self.fields[key].setText(value)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 52)
 
     @property
     def spec(self) -> SystemSpec:
@@ -155,19 +156,14 @@ class ConnectionForm(QDialog):
         self.url.setPlaceholderText(spec.url_example)
         self.url.setAccessibleDescription(spec.url_help)
         self.url_help.setText(spec.url_help)
-        old = self.settings_box
-        self.settings_box = QWidget(self)
-        layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.replaceWidget(old, self.settings_box)
-        old.deleteLater()
-        form = QFormLayout(self.settings_box)
-        form.setContentsMargins(0, 0, 0, 0)
+        form = self.form
+        while form.rowCount() > self._fixed_rows:
+            form.removeRow(form.rowCount() - 1)  # the previous system's settings
         self.fields = {}
         for setting in spec.settings:
-            edit = QLineEdit(self.settings_box)
+            edit = QLineEdit(self)
             optional = "" if setting.required else self.tr(" (optional)")
-            label = QLabel(f"{setting.label}{optional}:", self.settings_box)
+            label = QLabel(f"{setting.label}{optional}:", self)
             label.setBuddy(edit)
             edit.setAccessibleName(setting.label)
             edit.setAccessibleDescription(setting.help or setting.label)

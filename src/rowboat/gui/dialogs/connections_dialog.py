@@ -139,8 +139,8 @@ class ConnectionsDialog(QDialog):
         for first, second in itertools.pairwise([*order, self.close_button]):
             QWidget.setTabOrder(first, second)
         em = self.fontMetrics().horizontalAdvance("M")
-        self.resize(em * 52, em * 30)
-        self.tree.header().resizeSection(0, em * 20)
+        self.resize(em * 64, em * 34)
+        self.tree.header().resizeSection(0, em * 18)
         self.reload(system)
 
     def _button(self, text: str, description: str) -> QPushButton:
@@ -174,7 +174,7 @@ class ConnectionsDialog(QDialog):
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             group.setData(0, _SYSTEM, spec.key)
             rows: list[tuple[str, str, Connection | None]] = [
-                (SANDBOX_NAME, self.tr("built in, on this computer"), None)
+                (SANDBOX_NAME, self.tr("on this computer; no account needed"), None)
             ]
             rows += [(c.name, c.base_url, c) for c in saved if c.system == spec.key]
             for label, address, connection in rows:

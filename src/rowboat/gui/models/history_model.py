@@ -14,16 +14,19 @@ from PySide6.QtCore import (
     QModelIndex,
     Qt,
 )
+from PySide6.QtWidgets import QStyle
 
 from rowboat.core.errors import UnknownEndpoint
 from rowboat.core.submit.model import ImportState, Outcome
 from rowboat.core.targets import get_endpoint
+from rowboat.gui.assets import standard_icon
 from rowboat.gui.delegates import problem_icon
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from PySide6.QtCore import QObject, QPersistentModelIndex
+    from PySide6.QtGui import QIcon
 
     from rowboat.core.submit.journal import ImportRecord
 
@@ -50,7 +53,8 @@ def target_text(endpoint_id: str) -> str:
 
 def when_text(record: ImportRecord) -> str:
     stamp = QDateTime.fromSecsSinceEpoch(int(record.created_at.timestamp()))
-    return QLocale().toString(stamp, QLocale.FormatType.ShortFormat)
+    # The month by name: "2 Dec 2026, 15:06" reads the same way in every country.
+    return QLocale().toString(stamp, "d MMM yyyy, HH:mm")
 
 
 def state_text(record: ImportRecord, running: bool = False) -> str:
@@ -144,8 +148,8 @@ class HistoryModel(QAbstractTableModel):
             return self._text(record, column)
         if role == ImportIdRole:
             return record.id
-        if role == _R.DecorationRole and column == STATE and self._needs_care(record):
-            return problem_icon()
+        if role == _R.DecorationRole and column == STATE:
+            return self._sign(record)
         return None
 
     def _text(self, record: ImportRecord, column: int) -> str:
@@ -162,9 +166,12 @@ class HistoryModel(QAbstractTableModel):
             return state_text(record, record.id == self._running)
         return counts_text(record)
 
-    def _needs_care(self, record: ImportRecord) -> bool:
+    def _sign(self, record: ImportRecord) -> QIcon | None:
+        """A sign beside the state's words: unfinished (warning), rows to fix (problem)."""
         if record.id == self._running:
-            return False
-        return record.state is not ImportState.FINISHED or bool(
-            record.count(Outcome.REJECTED) or record.count(Outcome.UNKNOWN)
-        )
+            return None
+        if record.state is not ImportState.FINISHED:
+            return standard_icon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        if record.count(Outcome.REJECTED) or record.count(Outcome.UNKNOWN):
+            return problem_icon()
+        return None

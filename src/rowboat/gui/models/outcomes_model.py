@@ -117,6 +117,11 @@ class OutcomesModel(QAbstractTableModel):
         self._words = [outcome_words(o) for o in OUTCOME_CODES]
 
     @property
+    def words(self) -> tuple[str, ...]:
+        """Each outcome's words, as the Outcome column shows them."""
+        return tuple(self._words)
+
+    @property
     def outcomes(self) -> OutcomeRows:
         return self._data
 

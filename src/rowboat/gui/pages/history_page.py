@@ -102,7 +102,7 @@ class HistoryPage(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         em = self.fontMetrics().horizontalAdvance("M")
-        for column, width in ((0, 11), (FILE, 14), (TARGET, 16), (3, 8), (STATE, 10)):
+        for column, width in ((0, 13), (FILE, 14), (TARGET, 16), (3, 8), (STATE, 11)):
             header.resizeSection(column, em * width)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         heading.setBuddy(self.table)
@@ -167,6 +167,11 @@ class HistoryPage(QWidget):
             finished=self._on_read,
             failed=self._on_failed,
         )
+
+    @property
+    def busy(self) -> bool:
+        """The list or the chosen import's rows are being read."""
+        return self._workers.running > 0 or self.detail.outcomes.busy
 
     def show_import(self, import_id: str) -> None:
         """Choose this import once the list is read (the banner's "Show in History")."""

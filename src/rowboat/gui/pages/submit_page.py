@@ -157,6 +157,7 @@ class SubmitPage(QWidget):
         self.options = QWidget(self)
         form = QFormLayout(self.options)
         form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.mode_label = QLabel(tr("&Mode:"), self.options)
         self.mode_label.setBuddy(self.mode)
         self.match_label = QLabel(tr("Match &by:"), self.options)
@@ -193,9 +194,12 @@ class SubmitPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.summary)
+        layout.addSpacing(6)
         layout.addWidget(self.plan_text)
         layout.addWidget(self.blockers)
+        layout.addSpacing(6)
         layout.addWidget(self.options)
+        layout.addSpacing(6)
         layout.addLayout(submit_row)
         layout.addWidget(self.track)
         layout.addWidget(self.result, 1)
@@ -255,8 +259,8 @@ class SubmitPage(QWidget):
         self.no_dry_run.setVisible(not offers and choices is not None)
         self.no_dry_run.setText(
             self.tr(
-                "{system} offers no dry run: what is sent is imported. Rowboat's own checks on "
-                "the Review step found what it would refuse."
+                "{system} offers no dry run: what is sent is imported. The Review step showed "
+                "what Rowboat's own checks found."
             ).format(system=system)
         )
 
@@ -316,6 +320,7 @@ class SubmitPage(QWidget):
 
     def _set_plan(self, plan: Plan | None) -> None:
         self.plan = plan
+        self.summary.setText(self._summary())
         if plan is None:
             self.plan_text.setText(
                 self.tr("Nothing is checked yet: open a file and choose a target.")
@@ -329,6 +334,19 @@ class SubmitPage(QWidget):
             self.plan_text.setText(plan.in_words())
             self.blockers.clear()
         self._show()
+        window = self.window()
+        if (
+            self.isVisible()
+            and plan is not None
+            and plan.ready
+            and window.focusWidget()
+            in (
+                None,
+                getattr(window, "next", None),
+                getattr(window, "back", None),
+            )
+        ):
+            self.submit.setFocus(Qt.FocusReason.OtherFocusReason)  # ready: Enter sends
 
     def _show_problem(self, message: str, hint: str, detail: str = "") -> None:
         self.plan = None
@@ -424,6 +442,19 @@ class SubmitPage(QWidget):
     def showing_outcome(self) -> bool:
         return self._mode is _Mode.DONE
 
+    def focus_main(self) -> bool:
+        """Put the focus on the page's main control; False when none can take it yet."""
+        for widget in (self.submit, self.another, self.track.cancel, self.mode, self.dry_run):
+            if widget.isVisibleTo(self) and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
+
+    @property
+    def planning(self) -> bool:
+        """A plan is being worked out, or soon will be."""
+        return self._planning is not None or self._timer.isActive()
+
     def _show(self) -> None:
         mode = self._mode
         self._fill_choices()
@@ -484,7 +515,7 @@ class SubmitPage(QWidget):
                 self.tr("{n} rows are ready to send."),
             )
         )
-        if result.invalid_count:
+        if result.invalid_count and self.plan is None:  # a plan says so in its own words
             lines.append(
                 count(
                     result.invalid_count,

@@ -260,6 +260,7 @@ class TargetPage(QWidget):
         self._session.set_endpoint(endpoint)
         if endpoint is not None:
             self._view_state.last_endpoint = endpoint.id
+        self.test_result.clear()  # it was about the endpoint chosen before
         self._fill_connections()
         self._show_event(endpoint)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from rowboat.core.errors import Cancelled
@@ -21,7 +21,35 @@ if TYPE_CHECKING:
     from rowboat.core.errors import RowboatError
     from rowboat.core.submit.journal import ImportRecord, Journal
 
-__all__ = ["ImportResult"]
+__all__ = ["ImportResult", "headline_text"]
+
+
+def headline_text(record: ImportRecord, running: bool = False) -> str:
+    """Where an import stands, in one sentence ("Finished: 3 created, 1 not sent.")."""
+    tr = QCoreApplication.translate
+    counts = counts_text(record)
+    if running:
+        return tr("ImportResult", "Sending now: {counts} so far.").format(counts=counts)
+    if record.state is ImportState.FINISHED:
+        if record.options.dry_run:
+            return tr(
+                "ImportResult",
+                "Dry run finished: the target checked the rows and kept none ({counts}).",
+            ).format(counts=counts)
+        return tr("ImportResult", "Finished: {counts}.").format(counts=counts)
+    if record.state is ImportState.CANCELLED:
+        # The runner's own sentence says how far it came ("Stopped by you after 4 of 5 …").
+        return record.status or tr("ImportResult", "Stopped by you: {counts} so far.").format(
+            counts=counts
+        )
+    if record.state is ImportState.INTERRUPTED:
+        return tr("ImportResult", "Interrupted before the end: {counts} so far.").format(
+            counts=counts
+        )
+    return tr(
+        "ImportResult",
+        "Not finished: Rowboat stopped before the end ({counts} so far). Resume to finish it.",
+    ).format(counts=counts)
 
 
 class ImportResult(QWidget):
@@ -94,7 +122,7 @@ class ImportResult(QWidget):
             self.resume.hide()
             self.outcomes.clear()
             return
-        self.headline.setText(self._headline(record, running))
+        self.headline.setText(headline_text(record, running))
         when = when_text(record)
         self.about.setText(
             self.tr("{file} → {target} through '{connection}', {when}. Import {id}.").format(
@@ -117,24 +145,6 @@ class ImportResult(QWidget):
         self.resume.setVisible(record.state.resumable and not running)
         if reload or self.outcomes.import_id != record.id:
             self.outcomes.load(record.id, record.file_name)
-
-    def _headline(self, record: ImportRecord, running: bool) -> str:
-        counts = counts_text(record)
-        if running:
-            return self.tr("Sending now: {counts} so far.").format(counts=counts)
-        if record.state is ImportState.FINISHED:
-            if record.options.dry_run:
-                return self.tr(
-                    "Dry run finished: the target checked the rows and kept none ({counts})."
-                ).format(counts=counts)
-            return self.tr("Finished: {counts}.").format(counts=counts)
-        if record.state is ImportState.CANCELLED:
-            return self.tr("Stopped by you: {status}").format(status=record.status)
-        if record.state is ImportState.INTERRUPTED:
-            return self.tr("Interrupted before the end: {counts} so far.").format(counts=counts)
-        return self.tr(
-            "Not finished: Rowboat stopped before the end ({counts} so far). Resume to finish it."
-        ).format(counts=counts)
 
     @Slot()
     def _on_resume(self) -> None:

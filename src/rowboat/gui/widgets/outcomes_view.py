@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -105,9 +105,12 @@ class OutcomesView(QWidget):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        em = self.fontMetrics().horizontalAdvance("M")
+        metrics = self.fontMetrics()
+        em = metrics.horizontalAdvance("M")
         header.resizeSection(0, em * 5)
-        header.resizeSection(1, em * 16)
+        icon = self.table.iconSize().width() or metrics.height()
+        widest = max(metrics.horizontalAdvance(w) for w in self.model.words)
+        header.resizeSection(1, widest + icon + em * 2)  # every outcome's words in full
         rows = self.table.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -189,7 +192,7 @@ class OutcomesView(QWidget):
         self._show_counts()
 
     def _show_counts(self) -> None:
-        data, locale = self.model.outcomes, QLocale()
+        data = self.model.outcomes
         names = {
             OutcomeFilter.ALL: self.tr("All {n}"),
             OutcomeFilter.CREATED: self.tr("Created {n}"),
@@ -202,7 +205,7 @@ class OutcomesView(QWidget):
         }
         for which, button in self.filter_buttons.items():
             n = data.count(which)
-            text = names[which].format(n=locale.toString(n))
+            text = names[which].format(n=f"{n:,}")
             button.setText(text)
             button.setAccessibleName(text)
             button.setAccessibleDescription(self.tr("Shows only these rows"))

@@ -51,7 +51,7 @@ class ResumeBanner(QFrame):
         self.resume_button.setAccessibleDescription(
             tr("Sends what was not sent and follows the jobs to their end; nothing goes twice")
         )
-        self.history_button = QPushButton(tr("Show in &History"), self)
+        self.history_button = QPushButton(tr("Show in History"), self)
         self.history_button.setAccessibleName(tr("Show in History"))
         self.history_button.setAccessibleDescription(tr("Opens the history of imports"))
         self.later = QPushButton(tr("Not now"), self)
@@ -88,15 +88,17 @@ class ResumeBanner(QFrame):
             file=first.file_name, target=target_text(first.endpoint_id)
         )
         if len(records) == 1:
-            text = self.tr("An import did not finish last time: {what}. {status}").format(
-                what=what, status=first.status
-            )
+            text = self.tr(
+                "An import did not finish last time: {what}. Nothing sent is lost; resume it to "
+                "send the rest."
+            ).format(what=what)
         else:
-            text = self.tr("{n} imports did not finish last time, the latest {what}.").format(
-                n=len(records), what=what
-            )
-        text += " " + self.tr("Nothing sent is lost; resume to send the rest.")
+            text = self.tr(
+                "{n} imports did not finish last time, the latest {what}. Nothing sent is lost; "
+                "resume them to send the rest."
+            ).format(n=len(records), what=what)
         self.text.setText(text)
+        self.text.setToolTip("\n".join(f"{r.file_name}: {r.status}" for r in records))
         self.setAccessibleDescription(text)
         self.resume_button.setText(
             self.tr("&Resume") if len(records) == 1 else self.tr("&Resume all")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QLocale, Slot
+from PySide6.QtCore import QElapsedTimer, Slot
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -87,10 +87,13 @@ class TrackPanel(QWidget):
 
     @Slot(str)
     def _on_started(self, import_id: str) -> None:
-        name = self._runner.current_file
-        self.title.setText(
-            self.tr("Sending {name}…").format(name=name) if name else self.tr("Sending…")
-        )
+        runner = self._runner
+        name, where = runner.current_file, runner.current_where
+        if name and where:
+            title = self.tr("Sending {name} to {where}…").format(name=name, where=where)
+        else:
+            title = self.tr("Sending {name}…").format(name=name) if name else self.tr("Sending…")
+        self.title.setText(title)
         self.bar.setRange(0, 0)  # busy until the first rows are counted
         self.sent.setText(self.tr("Getting ready: connecting and checking what was sent before…"))
         self.job.clear()
@@ -101,7 +104,6 @@ class TrackPanel(QWidget):
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, what: str) -> None:
-        locale = QLocale()
         if what != SENDING:
             # The remote job's state, in the target's words ("Processing, 40% (400 of 1000)").
             self.job.setText(self.tr("{target}: {state}").format(target=self._target(), state=what))
@@ -113,16 +115,14 @@ class TrackPanel(QWidget):
             return
         self.bar.setRange(0, total)
         self.bar.setValue(done)
-        text = self.tr("{done} of {total} rows sent").format(
-            done=locale.toString(done), total=locale.toString(total)
-        )
+        text = self.tr("{done} of {total} rows sent").format(done=f"{done:,}", total=f"{total:,}")
         seconds = self._clock.elapsed() / 1000
         if self._first is None:
             self._first = (seconds, done)
         start, base = self._first
         if done >= total:
             text = self.tr("All {total} rows sent; waiting for the answers.").format(
-                total=locale.toString(total)
+                total=f"{total:,}"
             )
         elif done > base and seconds - start >= _MIN_SECONDS:
             rate = (done - base) / (seconds - start)
