@@ -183,6 +183,7 @@ def test_closing_while_sending_asks_and_the_next_start_offers_to_finish(
     qtbot.waitUntil(banner.isVisible, timeout=TIMEOUT_MS)
     assert "contacts.csv to Plandocket · Contacts" in banner.text.text()
     assert "Nothing sent is lost" in banner.text.text()
+    assert "Stopped by you" in banner.text.toolTip()
     banner.resume_button.click()
     assert again.showing_history
     qtbot.waitUntil(lambda: not again.sending.busy, timeout=TIMEOUT_MS)

@@ -1,9 +1,10 @@
 """MainWindow: the step bar over the five step pages and History, Back/Next, menus, the status
-bar, and the services the steps share (the journal, the Sandbox, the submission runner)."""
+bar, and the services the steps share (ImportDesk: the journal, the Sandbox, the runner).
+(Longer than most modules: the wiring of every step and of History, which share the window.)
+"""
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,12 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rowboat.core.errors import RowboatError
-from rowboat.core.jobs.history import History
 from rowboat.core.mapping import ProfileStore
-from rowboat.core.submit.journal import Journal
-from rowboat.gui.connection_access import ConnectionAccess
-from rowboat.gui.dialogs import questions
+from rowboat.gui.import_desk import ImportDesk
 from rowboat.gui.mapping_keeper import MappingKeeper
 from rowboat.gui.menus import build_menus
 from rowboat.gui.pages.history_page import HistoryPage
@@ -35,43 +32,28 @@ from rowboat.gui.pages.open_page import OpenPage
 from rowboat.gui.pages.submit_page import SubmitPage
 from rowboat.gui.pages.target_page import TargetPage
 from rowboat.gui.review_step import ReviewStep
-from rowboat.gui.sandbox_service import SandboxService
 from rowboat.gui.session import ImportSession
-from rowboat.gui.submission import SubmissionRunner
 from rowboat.gui.table_loader import TableLoader
 from rowboat.gui.validation_runner import ValidationRunner
 from rowboat.gui.view_state import ViewState
 from rowboat.gui.widgets.drop_zone import dropped_file
 from rowboat.gui.widgets.import_result import headline_text
-from rowboat.gui.widgets.message_banner import MessageBanner
-from rowboat.gui.widgets.resume_banner import ResumeBanner
 from rowboat.gui.widgets.step_bar import Step, StepBar, step_label
 from rowboat.gui.workers import Workers
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 
-    from rowboat.core.progress import Reporter
-    from rowboat.core.submit.journal import ImportRecord
+    from rowboat.core.errors import RowboatError
+    from rowboat.core.submit.journal import Journal
     from rowboat.core.submit.runner import RunSettings
+    from rowboat.gui.connection_access import ConnectionAccess
     from rowboat.gui.dialogs.connections_dialog import ConnectionsDialog
     from rowboat.gui.submission import RunEnd
 
 __all__ = ["MainWindow"]
 
 SHUTDOWN_WAIT_MS = 10_000  # a million-row read cannot stop half-way; give it time to finish
-
-
-def _unfinished(journal: Journal, report: Reporter) -> list[ImportRecord]:
-    return History(journal).unfinished()
-
-
-def _open_journal() -> tuple[Journal, RowboatError | None]:
-    """The user's journal; an empty one in memory (and why) when it cannot be opened."""
-    try:
-        return Journal(), None
-    except RowboatError as exc:
-        return Journal(":memory:"), exc
 
 
 class MainWindow(QMainWindow):
@@ -99,15 +81,15 @@ class MainWindow(QMainWindow):
         self.loader = TableLoader(self.session, self.workers, self)
         self.keeper = MappingKeeper(self.session, profiles or ProfileStore(), self.workers, self)
         self.runner = ValidationRunner(self.session, self.workers, self)
-        journal_problem: RowboatError | None = None
-        self._own_journal = journal is None
-        if journal is None:
-            journal, journal_problem = _open_journal()
-        self.journal = journal
-        self._own_sandbox = access is None
-        self.access = access or ConnectionAccess(SandboxService())
-        self.sending = SubmissionRunner(self.journal, self.access, self.workers, run_settings, self)
-        self.connections_dialog: ConnectionsDialog | None = None
+        self.desk = ImportDesk(
+            self, self.workers, journal=journal, access=access, run_settings=run_settings
+        )
+        self.journal, self.access, self.sending = (
+            self.desk.journal,
+            self.desk.access,
+            self.desk.sending,
+        )
+        self.resume_banner, self.journal_banner = self.desk.resume_banner, self.desk.journal_banner
 
         def folder() -> Path:
             return (
@@ -156,10 +138,6 @@ class MainWindow(QMainWindow):
         )
         self.history_button.setToolTip(self.history_button.accessibleDescription())
         self.history_button.clicked.connect(self._on_history_button)
-        self.resume_banner = ResumeBanner(self)
-        self.journal_banner = MessageBanner(self)
-        if journal_problem is not None:
-            self.journal_banner.show_error(journal_problem)
 
         self.back = QPushButton(self)
         self.back.setAutoDefault(True)
@@ -213,8 +191,9 @@ class MainWindow(QMainWindow):
         self.target_page.accepted.connect(self.go_next)
         self.target_page.manage_connections.connect(self.show_connections)
         self.submit_page.start_another.connect(self._on_start_another)
-        self.resume_banner.resume.connect(self._on_resume_unfinished)
-        self.resume_banner.show_history.connect(self.show_import)
+        self.desk.resume_requested.connect(self._on_resume_requested)
+        self.desk.show_import.connect(self.show_import)
+        self.desk.connections_changed.connect(self.target_page.reload_connections)
         self.sending.ended.connect(self._on_import_ended)
         self.sending.busy_changed.connect(self._refresh)
         self.review_step.edited.connect(self.submit_page.refresh)
@@ -232,11 +211,6 @@ class MainWindow(QMainWindow):
         ):
             signal.connect(self._refresh)
         self.go_to(Step.OPEN)
-        self.workers.start(
-            partial(_unfinished, self.journal),
-            "looking for unfinished imports",
-            finished=self._on_unfinished,
-        )
 
     # steps --------------------------------------------------------------------------------
 
@@ -324,20 +298,12 @@ class MainWindow(QMainWindow):
     @Slot()
     def show_connections(self) -> None:
         """The Connections dialog (window-modal), on the system of the chosen endpoint."""
-        from rowboat.gui.dialogs.connections_dialog import ConnectionsDialog
-
         endpoint = self.session.endpoint
-        dialog = ConnectionsDialog(
-            self.access, self.sending, self, system=endpoint.system if endpoint else None
-        )
-        dialog.changed.connect(self.target_page.reload_connections)
-        dialog.finished.connect(self._on_connections_closed)
-        self.connections_dialog = dialog
-        dialog.open()
+        self.desk.show_connections(endpoint.system if endpoint else None)
 
-    @Slot(int)
-    def _on_connections_closed(self, _result: int) -> None:
-        self.connections_dialog = None
+    @property
+    def connections_dialog(self) -> ConnectionsDialog | None:
+        return self.desk.connections_dialog
 
     @Slot()
     def _on_start_another(self) -> None:
@@ -345,21 +311,13 @@ class MainWindow(QMainWindow):
         self.open_page.browse()
 
     @Slot(object)
-    def _on_unfinished(self, records: object) -> None:
-        self.resume_banner.set_imports(records)  # type: ignore[arg-type]
-
-    @Slot(object)
-    def _on_resume_unfinished(self, import_ids: object) -> None:
+    def _on_resume_requested(self, import_ids: object) -> None:
         ids: list[str] = list(import_ids)  # type: ignore[call-overload]
-        for import_id in ids:
-            self.sending.resume(import_id)
         if ids:
-            self.show_history(ids[0])
+            self.show_history(ids[0])  # where the resumed import's progress shows
 
     @Slot(object)
     def _on_import_ended(self, end: RunEnd) -> None:
-        if end.import_id is not None and not end.resumable:
-            self.resume_banner.forget(end.import_id)
         if end.submission is not None:
             self.show_status(headline_text(end.submission.record))
 
@@ -510,26 +468,9 @@ class MainWindow(QMainWindow):
     # shutdown -------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        stopping = ""
-        if self.sending.busy:
-            name = self.sending.current_file or self.tr("an import")
-            if not questions.ask(
-                self,
-                self.tr("Rowboat is sending rows"),
-                self.tr("Rowboat is still sending {name}. Stop and close?").format(name=name),
-                self.tr("&Stop and close"),
-                self.tr("&Keep sending"),
-                detail=self.tr(
-                    "What was sent stays sent. Rowboat remembers where it stopped and offers to "
-                    "finish the import the next time it starts."
-                ),
-                warning=True,
-                default_yes=False,
-            ):
-                event.ignore()
-                return
-            stopping = self.sending.current_id or ""
-            self.sending.cancel()
+        if not self.desk.may_close():
+            event.ignore()  # "Keep sending"
+            return
         self.loader.cancel()
         self.runner.cancel()
         for workers in self.findChildren(Workers):
@@ -537,31 +478,8 @@ class MainWindow(QMainWindow):
         if self.workers.running:
             self.show_status(self.tr("Finishing the work that is running…"))
         self.workers.wait(SHUTDOWN_WAIT_MS)
-        if stopping:
-            self._say_what_resumes(stopping)
-        if self._own_sandbox:
-            self.access.sandbox.stop()
-        if self._own_journal:
-            self.journal.close()
+        self.desk.shut()  # says what the journal will resume; stops the Sandbox
         self.view_state.geometry = QByteArray(self.saveGeometry())
         self.view_state.set_splitter("map", QByteArray(self.map_page.splitter.saveState()))
         self.view_state.sync()
         super().closeEvent(event)
-
-    def _say_what_resumes(self, import_id: str) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        try:
-            record = self.journal.get(import_id)
-        except RowboatError:
-            return
-        if not record.state.resumable:
-            return
-        QMessageBox.information(
-            self,
-            self.tr("Rowboat stopped sending"),
-            self.tr(
-                "Rowboat stopped sending {file} ({status}) Nothing sent is lost: the next time "
-                "Rowboat starts, it offers to resume the import and send the rest."
-            ).format(file=record.file_name, status=record.status.rstrip(".") + "."),
-        )

@@ -136,6 +136,7 @@ class ConnectionForm(QDialog):
                 if key in self.fields:
                     self.fields[key].setText(value)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 52)
+        self._fit_help()
 
     @property
     def spec(self) -> SystemSpec:
@@ -181,6 +182,28 @@ class ConnectionForm(QDialog):
                 form.addRow("", help_text)
             self.fields[setting.key] = edit
         self.banner.clear()
+        self._fit_help()
+
+    def _fit_help(self) -> None:
+        """Give each wrapped help text the height it needs at the field column's width: a form
+        layout does not ask wrapped labels for their height, and would cut them off."""
+        form = self.form
+        widest = 0
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widest = max(widest, widget.sizeHint().width())
+        layout = self.layout()
+        margins = layout.contentsMargins() if layout is not None else None
+        sides = margins.left() + margins.right() if margins is not None else 0
+        width = max(self.minimumWidth(), self.width()) - widest - sides - form.horizontalSpacing()
+        for row in range(form.rowCount()):
+            item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            label = item.widget() if item is not None else None
+            if isinstance(label, QLabel) and label.wordWrap():
+                label.setMinimumHeight(label.heightForWidth(max(width, 100)))
+        self.adjustSize()
 
     def values(self) -> tuple[dict[str, str], dict[str, str]]:
         """The plain settings and the secrets typed (empty secrets left out)."""

@@ -1,6 +1,8 @@
 """TargetPage: step 2, where the rows go: an endpoint card, a connection (with Test connection and
 Manage connections) and, where the endpoint imports into one event, that event, chosen from the
-server's list (read in a worker) or typed."""
+server's list (read in a worker) or typed.
+(Longer than most modules: the cards, the connection and the event share the page's state.)
+"""
 
 from __future__ import annotations
 
