@@ -22,6 +22,7 @@ from tests.gui.submit_support import (
     wait_until_sent,
     write_contacts,
 )
+from tests.gui.test_accessibility import _unnamed
 
 if TYPE_CHECKING:
     import threading
@@ -227,3 +228,59 @@ def test_a_refused_key_is_said_plainly_with_the_next_step_and_resume(
     assert result.record is not None
     assert result.record.state is ImportState.INTERRUPTED
     assert "Traceback" not in result.banner.details.text.toPlainText()
+
+
+SESSION_LINES = [
+    "Title;Start;End;Time zone;Course ID",
+    "Onboarding bootcamp;2026-04-14 09:00;2026-04-14 12:00;Europe/Berlin;onboarding-101",
+    "Safety basics;2026-04-15 09:00;2026-04-15 11:00;Europe/Berlin;safety-201",
+]
+
+
+def test_a_dry_run_keeps_nothing_then_the_real_import_follows_the_remote_job(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], tmp_path: Path
+) -> None:
+    source = tmp_path / "sessions.csv"
+    source.write_text("\n".join(SESSION_LINES) + "\n", encoding="utf-8")
+    win = make_window()
+    to_submit(qtbot, win, source, "thought-industries.in-person-sessions")
+    page = win.submit_page
+    assert page.dry_run.isVisibleTo(page)
+    assert not page.mode.isVisibleTo(page)  # Thought Industries has one way to import
+    page.dry_run.setChecked(True)
+    qtbot.waitUntil(lambda: page.plan is not None and page.plan.options.dry_run, timeout=TIMEOUT_MS)
+    assert "dry run" in page.plan_text.text()
+    assert page.start_submission()
+    wait_until_sent(qtbot, win)
+    record = page.result.record
+    assert record is not None
+    assert record.options.dry_run
+    assert page.result.headline.text().startswith("Dry run finished")
+
+    page.another.click()  # back to the plan, and on to Open for another file
+    assert win.step == Step.OPEN
+    win.go_to(Step.SUBMIT)
+    page.dry_run.setChecked(False)
+    qtbot.waitUntil(
+        lambda: page.plan is not None and not page.plan.options.dry_run, timeout=TIMEOUT_MS
+    )
+    assert page.start_submission()
+    wait_until_sent(qtbot, win)
+    assert page.result.headline.text() == "Finished: 2 created."
+    assert page.track.job.text().startswith("Thought Industries:")  # the job's state was shown
+    assert _unnamed(win) == []  # every control of the outcome is named and described
+
+
+def test_a_busy_target_is_told_as_a_notice_and_the_import_goes_on(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], services: Services, messy_csv: Path
+) -> None:
+    win = make_window()
+    to_submit(qtbot, win, messy_csv, "plandocket.contacts")
+    services.server.faults.script("plandocket", "error")  # the next request fails once
+    notices: list[str] = []
+    win.sending.notice.connect(notices.append)
+    win.submit_page.start_submission()
+    wait_until_sent(qtbot, win)
+    assert any("Trying again in" in n for n in notices)
+    assert win.submit_page.track.notice.text() == notices[-1]  # the latest one is shown
+    assert win.submit_page.result.headline.text() == "Finished: 3 created, 1 not sent."

@@ -212,3 +212,20 @@ def test_an_eloqua_events_own_fields_become_the_endpoint_before_mapping(
     wait_for_result(qtbot, win)
     assert s.result is not None
     assert s.result.endpoint == s.endpoint
+
+
+def test_thalamus_columns_come_from_the_servers_template(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], messy_csv: Path
+) -> None:
+    win = make_window()
+    s = win.session
+    open_and_wait(qtbot, win, messy_csv)
+    win.go_to(Step.TARGET)
+    win.target_page.select_endpoint("thalamus.companies")
+    qtbot.waitUntil(
+        lambda: s.endpoint is not None and s.endpoint.schema_origin == "server",
+        timeout=TIMEOUT_MS,
+    )
+    assert "template for companies" in win.target_page.fields_note.text()
+    assert not win.target_page.event_combo.isVisible()
+    wait_for_result(qtbot, win)

@@ -1,6 +1,7 @@
 """TargetRemote: what the Target step asks the target's server, always in workers — Test
-connection, the events to choose from, and (for Eloqua) the chosen event's own fields, which
-become the session's endpoint before the columns are mapped."""
+connection, the events to choose from, and the fields the server defines (Eloqua: the chosen
+event's own; Thalamus: its import template), which become the session's endpoint before the
+columns are mapped. Offline, the core falls back to the copy read before, and says when."""
 
 from __future__ import annotations
 
@@ -23,10 +24,18 @@ if TYPE_CHECKING:
     from rowboat.gui.session import ImportSession
     from rowboat.gui.workers import Worker, Workers
 
-__all__ = ["SCHEMA_SETTLE_MS", "SERVER_FIELDS", "TargetRemote"]
+__all__ = ["EVENT_FIELDS", "SCHEMA_SETTLE_MS", "TargetRemote", "has_server_fields"]
 
-SERVER_FIELDS = frozenset({"eloqua.event-registrants"})  # endpoints whose event sets the fields
+EVENT_FIELDS = frozenset({"eloqua.event-registrants"})  # endpoints whose event sets the fields
 SCHEMA_SETTLE_MS = 400  # a typed event key settles this long before its fields are read
+
+_Key = tuple[str, str, str]  # (endpoint id, connection, event or "")
+
+
+def has_server_fields(endpoint: Endpoint) -> bool:
+    """Whether the server defines the endpoint's fields: Eloqua per event, Thalamus by the
+    template of each import type (as `rowboat submit` reads them too)."""
+    return endpoint.id in EVENT_FIELDS or endpoint.system == "thalamus"
 
 
 def _test(
@@ -43,12 +52,11 @@ def _events(
     return endpoint.id, name, event_choices(endpoint, connection, secrets, report)
 
 
-def _fields(
-    access: ConnectionAccess, name: str, endpoint_id: str, event: str, report: Reporter
-) -> tuple[tuple[str, str], Endpoint]:
+def _fields(access: ConnectionAccess, key: _Key, report: Reporter) -> tuple[_Key, Endpoint]:
+    endpoint_id, name, event = key
     base = get_endpoint(endpoint_id)
     connection, secrets = access.resolve(name, base.system)
-    return (name, event), server_schema(base, connection, secrets, event, report)
+    return key, server_schema(base, connection, secrets, event or None, report)
 
 
 class TargetRemote(QObject):
@@ -81,14 +89,15 @@ class TargetRemote(QObject):
         self._test: Worker | None = None
         self._events: Worker | None = None
         self._fields: Worker | None = None
-        self._known: dict[tuple[str, str], Endpoint] = {}  # (connection, event) -> its fields
+        self._known: dict[_Key, Endpoint] = {}  # the fields read for each key
         self._note = ""
-        self._fetching: tuple[str, str] | None = None
+        self._fetching: _Key | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SCHEMA_SETTLE_MS)
         self._timer.timeout.connect(self._fetch_fields)
         session.target_changed.connect(self._timer.start)
+        session.table_changed.connect(self._timer.start)
 
     @property
     def testing(self) -> bool:
@@ -166,12 +175,15 @@ class TargetRemote(QObject):
 
     # -- the event's fields ---------------------------------------------------------------------
 
-    def _wanted(self) -> tuple[str, str] | None:
+    def _wanted(self) -> _Key | None:
+        """(endpoint id, connection, event) whose fields the session's endpoint should have."""
         s = self._session
         endpoint = s.endpoint
-        if endpoint is None or endpoint.id not in SERVER_FIELDS or not s.event_key:
+        if endpoint is None or s.table is None or not has_server_fields(endpoint):
             return None
-        return s.connection, s.event_key
+        if endpoint.id in EVENT_FIELDS:
+            return (endpoint.id, s.connection, s.event_key) if s.event_key else None
+        return endpoint.id, s.connection, ""
 
     @Slot()
     def _fetch_fields(self) -> None:
@@ -193,16 +205,20 @@ class TargetRemote(QObject):
         self._note = ""
         self._fetching = wanted
         self._fields = self._workers.start(
-            partial(_fields, self._access, wanted[0], endpoint.id, wanted[1]),
-            "reading the event's fields",
+            partial(_fields, self._access, wanted),
+            "reading the fields from the server",
             finished=self._on_fields,
             failed=self._on_fields_failed,
             notice=self._on_fields_notice,
         )
         self._fields.signals.ended.connect(self._on_fields_ended)
-        self.fields_note.emit(
-            self.tr("Reading the fields of event {event}…").format(event=wanted[1])
-        )
+        if wanted[2]:
+            note = self.tr("Reading the fields of event {event}…").format(event=wanted[2])
+        else:
+            note = self.tr("Reading the columns {system} asks for…").format(
+                system=endpoint.system_label
+            )
+        self.fields_note.emit(note)
         self.busy_changed.emit()
 
     def _is_fields(self) -> bool:
@@ -217,11 +233,18 @@ class TargetRemote(QObject):
     def _on_fields(self, answer: object) -> None:
         if not self._is_fields():
             return
-        key, endpoint = cast("tuple[tuple[str, str], Endpoint]", answer)
+        key, endpoint = cast("tuple[_Key, Endpoint]", answer)
         self._known[key] = endpoint
-        note = self._note or self.tr(
-            "The columns are the fields of event {event}, as {system} describes them."
-        ).format(event=key[1], system=endpoint.system_label)
+        if self._note:
+            note = self._note
+        elif key[2]:
+            note = self.tr(
+                "The columns are the fields of event {event}, as {system} describes them."
+            ).format(event=key[2], system=endpoint.system_label)
+        else:
+            note = self.tr("The columns are those of {system}'s own template for {what}.").format(
+                system=endpoint.system_label, what=endpoint.label.lower()
+            )
         self.fields_note.emit(note)
         current = self._session.endpoint
         if self._wanted() == key and current is not None and current.id == endpoint.id:

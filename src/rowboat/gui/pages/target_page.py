@@ -25,7 +25,7 @@ from rowboat.core.targets import list_endpoints
 from rowboat.core.targets.events import event_choice
 from rowboat.gui.models.endpoint_model import EndpointModel
 from rowboat.gui.session import SANDBOX
-from rowboat.gui.target_remote import SERVER_FIELDS, TargetRemote
+from rowboat.gui.target_remote import TargetRemote, has_server_fields
 from rowboat.gui.widgets.endpoint_cards import EndpointCards
 from rowboat.gui.widgets.message_banner import Kind, MessageBanner
 
@@ -132,6 +132,7 @@ class TargetPage(QWidget):
         self.event_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.event_combo.setMinimumContentsLength(24)
         self.event_combo.setAccessibleName(self.tr("Event"))
+        self.event_combo.setAccessibleDescription(self.tr("The event the rows go into"))
         event_edit = self.event_combo.lineEdit()
         assert event_edit is not None  # an editable combo box always has its line edit
         event_edit.setPlaceholderText(self.tr("Type the event's name or key"))
@@ -429,9 +430,10 @@ class TargetPage(QWidget):
         for widget in (self.event_label, self.event_combo, self.event_help, self.event_status):
             widget.setVisible(choice is not None)
         self.fields_note.setVisible(
-            choice is not None and self.remote is not None and endpoint is not None
-            and endpoint.id in SERVER_FIELDS
-        )  # fmt: skip
+            self.remote is not None and endpoint is not None and has_server_fields(endpoint)
+        )
+        if endpoint is None or not has_server_fields(endpoint):
+            self.fields_note.clear()
         if choice is None or endpoint is None:
             return
         self.event_label.setText(self.tr("{label}:").format(label=choice.label))
