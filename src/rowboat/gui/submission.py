@@ -133,6 +133,7 @@ class SubmissionRunner(QObject):
         self.current_file = ""  # its file name, for the question at quit
         self.current_system = ""  # the system it goes to ("Plandocket")
         self.current_where = ""  # "Plandocket · Contacts through 'Sandbox'"
+        self.current_plan = ""  # the plan in words
 
     @property
     def busy(self) -> bool:
@@ -149,6 +150,7 @@ class SubmissionRunner(QObject):
         self.current_file = plan.file_name
         self.current_system = plan.endpoint.system_label
         self.current_where = _where(plan.endpoint.id, plan.connection)
+        self.current_plan = plan.in_words()
         self._start(partial(_submit, plan, self.journal, self._access, self.settings), "")
         return True
 
@@ -173,8 +175,9 @@ class SubmissionRunner(QObject):
             self.current_file = record.file_name
             self.current_system = get_endpoint(record.endpoint_id).system_label
             self.current_where = _where(record.endpoint_id, record.connection)
+            self.current_plan = record.plan
         except RowboatError:  # the worker reports a missing import plainly
-            self.current_file = self.current_system = self.current_where = ""
+            self.current_file = self.current_system = self.current_where = self.current_plan = ""
         self._start(
             partial(_resume, import_id, self.journal, self._access, self.settings), import_id
         )
@@ -237,7 +240,7 @@ class SubmissionRunner(QObject):
         if self._queue:
             self._start_resume(self._queue.pop(0))
         else:
-            self.current_file = self.current_system = self.current_where = ""
+            self.current_file = self.current_system = self.current_where = self.current_plan = ""
             self.busy_changed.emit(False)
 
 

@@ -50,6 +50,9 @@ class TrackPanel(QWidget):
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
+        self.plan = QLabel(self)
+        self.plan.setWordWrap(True)
+        self.plan.setAccessibleName(tr("The plan"))
         self.bar = QProgressBar(self)
         self.bar.setAccessibleName(tr("Sending progress"))
         self.bar.setAccessibleDescription(tr("How many of the rows have been sent"))
@@ -75,6 +78,7 @@ class TrackPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
+        layout.addWidget(self.plan)
         layout.addLayout(row)
         layout.addWidget(self.sent)
         layout.addWidget(self.job)
@@ -94,6 +98,7 @@ class TrackPanel(QWidget):
         else:
             title = self.tr("Sending {name}…").format(name=name) if name else self.tr("Sending…")
         self.title.setText(title)
+        self.plan.setText(runner.current_plan)
         self.bar.setRange(0, 0)  # busy until the first rows are counted
         self.sent.setText(self.tr("Getting ready: connecting and checking what was sent before…"))
         self.job.clear()
