@@ -289,6 +289,9 @@ class SubmitPage(QWidget):
         self._inputs = inputs
         self.plan = None
         if choice is not None and choice.required and not s.event_key:
+            if self._planning is not None:
+                self._planning.cancel()
+                self._planning = None
             self._show_problem(
                 self.tr("Choose the {label} first.").format(label=choice.label),
                 self.tr("Go back to Target and pick it from the list, or type its key."),
@@ -296,6 +299,8 @@ class SubmitPage(QWidget):
             return
         self.plan_text.setText(self.tr("Working out the plan…"))
         self.blockers.clear()
+        if self._planning is not None:
+            self._planning.cancel()  # its late plan is ignored: it is no longer current
         self._planning = self._workers.start(
             partial(_plan, result, s.connection, options, self._access),
             "working out the plan",
