@@ -284,3 +284,19 @@ def test_a_busy_target_is_told_as_a_notice_and_the_import_goes_on(
     assert any("Trying again in" in n for n in notices)
     assert win.submit_page.track.notice.text() == notices[-1]  # the latest one is shown
     assert win.submit_page.result.headline.text() == "Finished: 3 created, 1 not sent."
+
+
+def test_submit_is_reached_and_pressed_by_keyboard_alone(
+    qtbot: QtBot, make_window: Callable[[], MainWindow], messy_csv: Path, dialogs: Dialogs
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    win = make_window()
+    to_submit(qtbot, win, messy_csv, "plandocket.contacts")
+    page = win.submit_page
+    qtbot.waitUntil(page.submit.hasFocus, timeout=TIMEOUT_MS)  # ready: the focus is on Submit
+    QTest.keyClick(page.submit, Qt.Key.Key_Space)
+    assert dialogs.asked[-1][0] == "ask"
+    wait_until_sent(qtbot, win)
+    assert page.result.headline.text() == "Finished: 3 created, 1 not sent."

@@ -1,6 +1,8 @@
 """SubmitPage: step 5. The plan in words, the import's options, Submit (asked once), the progress
 of the import with Cancel, and at the end the outcome of every row with the export of the rows to
-fix. Planning and sending run in workers; their results arrive through queued signals."""
+fix. Planning and sending run in workers; their results arrive through queued signals.
+(Longer than most modules: the plan, the run and its outcome share the page's state.)
+"""
 
 from __future__ import annotations
 
@@ -10,9 +12,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -22,11 +21,10 @@ from PySide6.QtWidgets import (
 
 from rowboat.core.errors import RowboatError
 from rowboat.core.submit.carriers import open_carrier
-from rowboat.core.submit.choices import import_choices
-from rowboat.core.submit.model import SubmitOptions
 from rowboat.core.submit.plan import Plan, make_plan
 from rowboat.core.targets.events import event_choice
 from rowboat.gui.dialogs import questions
+from rowboat.gui.widgets.import_options import ImportOptions
 from rowboat.gui.widgets.import_result import ImportResult
 from rowboat.gui.widgets.message_banner import Kind, MessageBanner
 from rowboat.gui.widgets.track_panel import TrackPanel
@@ -39,7 +37,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QShowEvent
 
     from rowboat.core.progress import Reporter
-    from rowboat.core.submit.choices import ImportChoices
+    from rowboat.core.submit.model import SubmitOptions
     from rowboat.core.validation import ValidationResult
     from rowboat.gui.connection_access import ConnectionAccess
     from rowboat.gui.session import ImportSession
@@ -105,7 +103,7 @@ class SubmitPage(QWidget):
         self._inputs: tuple[object, ...] | None = None
         self._following: str | None = None  # the import this page follows
         self._awaiting = False  # submitted; its id not known yet
-        self._choices: ImportChoices | None = None
+        self._placed_focus: QWidget | None = None  # where focus_main() put the focus
         self._build(runner, folder)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -139,36 +137,11 @@ class SubmitPage(QWidget):
         self.plan_text.setAccessibleName(tr("The plan"))
         self.blockers = MessageBanner(self, compact=True)
 
-        self.mode = QComboBox(self)
-        self.mode.setAccessibleName(tr("Mode"))
-        self.mode.setAccessibleDescription(tr("What happens to records the target already has"))
-        self.match_field = QComboBox(self)
-        self.match_field.setAccessibleName(tr("Match by"))
-        self.match_field.setAccessibleDescription(
-            tr("The field the target finds its existing records by")
-        )
-        self.dry_run = QCheckBox(self)
-        self.dry_run.setAccessibleName(tr("Dry run"))
-        self.dry_run.setAccessibleDescription(
-            tr("The target checks every row and keeps none of them")
-        )
-        self.no_dry_run = QLabel(self)
-        self.no_dry_run.setWordWrap(True)
-        self.options = QWidget(self)
-        form = QFormLayout(self.options)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        self.mode_label = QLabel(tr("M&ode:"), self.options)
-        self.mode_label.setBuddy(self.mode)
-        self.match_label = QLabel(tr("&Match by:"), self.options)
-        self.match_label.setBuddy(self.match_field)
-        form.addRow(self.mode_label, self.mode)
-        form.addRow(self.match_label, self.match_field)
-        form.addRow(self.dry_run)
-        form.addRow(self.no_dry_run)
-        for combo in (self.mode, self.match_field):
-            combo.currentIndexChanged.connect(self.refresh)
-        self.dry_run.toggled.connect(self.refresh)
+        self.options = ImportOptions(self)
+        self.options.changed.connect(self.refresh)
+        # The options' own controls, by their names on the page (tests and the tour use them).
+        self.mode, self.match_field = self.options.mode, self.options.match_field
+        self.dry_run, self.no_dry_run = self.options.dry_run, self.options.no_dry_run
 
         self.submit = QPushButton(tr("&Submit…"), self)
         self.submit.setAccessibleName(tr("Submit"))
@@ -224,50 +197,6 @@ class SubmitPage(QWidget):
         super().showEvent(event)
         self._timer.start()
 
-    def _options(self) -> SubmitOptions:
-        s = self._session
-        return SubmitOptions(
-            mode=self.mode.currentData() if self.mode.count() else None,
-            match_field=self.match_field.currentData() if self.match_field.count() else None,
-            event=s.event_key or None,
-            dry_run=self.dry_run.isChecked() and self.dry_run.isEnabled(),
-        )
-
-    def _fill_choices(self) -> None:
-        endpoint = self._session.endpoint
-        choices = import_choices(endpoint) if endpoint is not None else None
-        if choices == self._choices:
-            return
-        self._choices = choices
-        for combo, items in (
-            (self.mode, choices.modes if choices else ()),
-            (self.match_field, choices.match_fields if choices else ()),
-        ):
-            combo.blockSignals(True)
-            combo.clear()
-            for item in items:
-                combo.addItem(self.tr(item.label), item.key)
-            combo.blockSignals(False)
-        has_modes = bool(choices and choices.modes)
-        for widget in (self.mode_label, self.mode, self.match_label, self.match_field):
-            widget.setVisible(has_modes)
-        offers = bool(choices and choices.dry_run)
-        system = choices.system_label if choices else ""
-        self.dry_run.blockSignals(True)
-        self.dry_run.setChecked(False)
-        self.dry_run.blockSignals(False)
-        self.dry_run.setVisible(offers)
-        self.dry_run.setText(
-            self.tr("&Dry run: {system} checks every row and keeps none").format(system=system)
-        )
-        self.no_dry_run.setVisible(not offers and choices is not None)
-        self.no_dry_run.setText(
-            self.tr(
-                "{system} offers no dry run: what is sent is imported. The Review step showed "
-                "what Rowboat's own checks found."
-            ).format(system=system)
-        )
-
     @Slot()
     def _make_plan(self) -> None:
         if not self.isVisible() or self._mode is not _Mode.PLAN:
@@ -278,7 +207,7 @@ class SubmitPage(QWidget):
             self._set_plan(None)
             return
         choice = event_choice(endpoint)
-        options = self._options()
+        options = self.options.options(s.event_key)
         inputs = (result, s.connection, options)
         if (
             self._inputs is not None
@@ -344,18 +273,16 @@ class SubmitPage(QWidget):
             self.blockers.clear()
         self._show()
         window = self.window()
+        unmoved = (self._placed_focus, getattr(window, "next", None), getattr(window, "back", None))
+        focus = window.focusWidget()
         if (
             self.isVisible()
             and plan is not None
             and plan.ready
-            and window.focusWidget()
-            in (
-                None,
-                getattr(window, "next", None),
-                getattr(window, "back", None),
-            )
+            and (focus is None or focus in unmoved)
         ):
             self.submit.setFocus(Qt.FocusReason.OtherFocusReason)  # ready: Enter sends
+        self._placed_focus = None
 
     def _show_problem(self, message: str, hint: str, detail: str = "") -> None:
         self.plan = None
@@ -456,6 +383,7 @@ class SubmitPage(QWidget):
         for widget in (self.submit, self.another, self.track.cancel, self.mode, self.dry_run):
             if widget.isVisibleTo(self) and widget.isEnabled():
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                self._placed_focus = widget  # moved on to Submit once the plan is ready
                 return True
         return False
 
@@ -466,7 +394,7 @@ class SubmitPage(QWidget):
 
     def _show(self) -> None:
         mode = self._mode
-        self._fill_choices()
+        self.options.set_endpoint(self._session.endpoint)
         self.summary.setText(self._summary())
         planning = mode is _Mode.PLAN
         self.plan_section.setVisible(planning)
