@@ -221,7 +221,13 @@ class ConnectionsDialog(QDialog):
         self.edit.setEnabled(own and not busy)
         self.remove.setEnabled(own and not busy)
         self.test.setEnabled(name is not None and not busy)
-        self.reset.setEnabled(self._access.sandbox.resettable and not busy)
+        resettable = self._access.sandbox.resettable
+        self.reset.setEnabled(resettable and not busy)
+        self.reset.setToolTip(
+            self.tr("Deletes everything imported into the built-in Sandbox")
+            if resettable
+            else self.tr("This Sandbox runs outside this window; restart it to empty it")
+        )
 
     # -- actions --------------------------------------------------------------------------------
 
