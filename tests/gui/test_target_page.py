@@ -189,11 +189,16 @@ def test_a_refused_key_is_said_plainly_and_the_events_can_be_asked_again(
 
 
 def test_an_eloqua_events_own_fields_become_the_endpoint_before_mapping(
-    qtbot: QtBot, make_window: Callable[[], MainWindow], messy_csv: Path
+    qtbot: QtBot, make_window: Callable[[], MainWindow], tmp_path: Path
 ) -> None:
+    source = tmp_path / "registrants.csv"
+    source.write_text(
+        "Email;First Name;Last Name;Dietary Requirements\nanna@example.de;Anna;Müller;vegetarian\n",
+        encoding="utf-8",
+    )
     win = make_window()
     s = win.session
-    open_and_wait(qtbot, win, messy_csv)
+    open_and_wait(qtbot, win, source)
     win.go_to(Step.TARGET)
     page = win.target_page
     page.select_endpoint("eloqua.event-registrants")
@@ -212,6 +217,11 @@ def test_an_eloqua_events_own_fields_become_the_endpoint_before_mapping(
     wait_for_result(qtbot, win)
     assert s.result is not None
     assert s.result.endpoint == s.endpoint
+    # Mapped again for the event's own fields: its own column finds its own field.
+    assert s.mapping is not None
+    diet = s.mapping.for_field("Dietary_Requirements")
+    assert diet is not None
+    assert diet.columns == ("Dietary Requirements",)
 
 
 def test_thalamus_columns_come_from_the_servers_template(
