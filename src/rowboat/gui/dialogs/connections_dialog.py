@@ -139,7 +139,7 @@ class ConnectionsDialog(QDialog):
         for first, second in itertools.pairwise([*order, self.close_button]):
             QWidget.setTabOrder(first, second)
         em = self.fontMetrics().horizontalAdvance("M")
-        self.resize(em * 64, em * 34)
+        self.resize(em * 64, em * 42)
         self.tree.header().resizeSection(0, em * 18)
         self.reload(system)
 
