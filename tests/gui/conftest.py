@@ -4,6 +4,7 @@ made here, and no worker left running after a test."""
 from __future__ import annotations
 
 import gc
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +17,7 @@ from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from pathlib import Path
 
     from pytestqt.qtbot import QtBot
@@ -82,6 +83,7 @@ class Dialogs:
     save_file: str = ""
     save_filter: str = ""
     asked: list[tuple[str, str]] = field(default_factory=list)
+    answers: list[bool] = field(default_factory=list)  # for questions.ask; True when empty
 
     def get_open_file_name(self, *args: Any, **kwargs: Any) -> tuple[str, str]:
         self.asked.append(("open", str(args[1] if len(args) > 1 else "")))
@@ -94,6 +96,10 @@ class Dialogs:
     def get_existing_directory(self, *args: Any, **kwargs: Any) -> str:
         self.asked.append(("folder", ""))
         return ""
+
+    def ask(self, parent: Any, title: str, text: str, *args: Any, **kwargs: Any) -> bool:
+        self.asked.append(("ask", text))
+        return self.answers.pop(0) if self.answers else True
 
     def message(self, kind: str) -> Any:
         def answer(*args: Any, **kwargs: Any) -> QMessageBox.StandardButton:
@@ -112,6 +118,9 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> Dialogs:
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", answers.get_existing_directory)
     for kind in ("about", "information", "warning", "critical", "question"):
         monkeypatch.setattr(QMessageBox, kind, answers.message(kind))
+    from rowboat.gui.dialogs import questions
+
+    monkeypatch.setattr(questions, "ask", answers.ask)
     return answers
 
 
@@ -153,3 +162,115 @@ def window(qtbot: QtBot, tmp_path: Path) -> Iterator[MainWindow]:
     win.show()
     yield win
     win.close()
+
+
+@dataclass
+class Services:
+    """A sandbox on a ManualClock and a journal file, shared by the windows of one test (a
+    "restart" is a new window over the same journal and sandbox)."""
+
+    clock: Any
+    server: Any
+    journal_path: Path
+    keyring_path: Path
+
+    def sleep(self, seconds: float, report: Any) -> None:
+        # Polling waits move the sandbox's clock instead of sleeping: jobs advance at once.
+        report.raise_if_cancelled()
+        self.clock.advance(seconds)
+
+    def _contacts(self, per_page: int) -> dict[str, Any]:
+        import httpx
+
+        answer = httpx.get(
+            self.server.base_url("plandocket") + "/contacts",
+            params={"per_page": per_page},
+            headers={"Authorization": "Bearer sandbox-pd-key"},
+            timeout=10,
+        )
+        body: dict[str, Any] = answer.json()
+        return body
+
+    def stored_contacts(self) -> list[dict[str, Any]]:
+        """The first hundred contacts the sandbox's Plandocket holds."""
+        data: list[dict[str, Any]] = self._contacts(100)["data"]
+        return data
+
+    def contact_count(self) -> int:
+        return int(self._contacts(1)["meta"]["total"])
+
+
+@pytest.fixture
+def services(tmp_path: Path) -> Iterator[Services]:
+    from rowboat.sandbox.context import ManualClock, SandboxContext
+    from rowboat.sandbox.server import SandboxServer
+
+    clock = ManualClock()
+    with SandboxServer(ctx=SandboxContext(clock=clock, seed=7)) as server:
+        yield Services(clock, server, tmp_path / "journal.db", tmp_path / "keyring")
+
+
+@pytest.fixture
+def make_window(
+    qtbot: QtBot, tmp_path: Path, services: Services
+) -> Iterator[Callable[[], MainWindow]]:
+    """Windows over the test's journal and sandbox; each made one is closed at the end."""
+    from rowboat.core.jobs.tracker import TrackPolicy
+    from rowboat.core.mapping import ProfileStore
+    from rowboat.core.submit.journal import Journal
+    from rowboat.core.submit.runner import RunSettings
+    from rowboat.gui.connection_access import ConnectionAccess
+    from rowboat.gui.main_window import MainWindow
+    from rowboat.gui.sandbox_service import SandboxService
+
+    made: list[tuple[MainWindow, Journal]] = []
+
+    def make() -> MainWindow:
+        journal = Journal(services.journal_path)
+        win = MainWindow(
+            profiles=ProfileStore(tmp_path / "profiles"),
+            journal=journal,
+            access=ConnectionAccess(SandboxService(server=services.server)),
+            run_settings=RunSettings(
+                track=TrackPolicy(first_delay=1.0, factor=1.0, max_delay=1.0),
+                sleep=services.sleep,
+            ),
+        )
+        qtbot.addWidget(win)
+        win.resize(1100, 760)
+        win.show()
+        made.append((win, journal))
+        return win
+
+    yield make
+    for win, journal in made:
+        win.close()
+        journal.close()
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Event, threading.Event]]:
+    """Lets the first Plandocket request through (`first` is set once it is answered) and holds
+    every other one until released, so a test can cancel mid-way at a known point."""
+    from rowboat.core.submit.plandocket import PlandocketCarrier
+
+    first, release = threading.Event(), threading.Event()
+    send = PlandocketCarrier.send
+    lock = threading.Lock()
+    calls: list[int] = []
+
+    def held(self: PlandocketCarrier, run: object, batch: object) -> object:
+        with lock:
+            calls.append(1)
+            mine = len(calls)
+        if mine > 1:
+            assert release.wait(30)
+            return send(self, run, batch)  # type: ignore[arg-type]
+        try:
+            return send(self, run, batch)  # type: ignore[arg-type]
+        finally:
+            first.set()
+
+    monkeypatch.setattr(PlandocketCarrier, "send", held)
+    yield first, release
+    release.set()

@@ -131,6 +131,8 @@ def test_rowboat_gui_tour_runs_offscreen_and_prints_no_noise(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert sorted(p.name for p in out.iterdir()) == [
+        "connections.png",
+        "history.png",
         "map.png",
         "open.png",
         "review.png",

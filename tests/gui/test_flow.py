@@ -12,18 +12,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
+from rowboat.core.submit.model import ImportState, Outcome
 from rowboat.gui.session import MappingOrigin
 from rowboat.gui.tour import TOUR_SIZE, run_tour
 from rowboat.gui.widgets.step_bar import Step
 from tests.gui.helpers import TIMEOUT_MS, open_and_wait, step, wait_for_result
+from tests.gui.submit_support import to_submit, write_contacts
 from tests.gui.test_main_window import _drop
 
 if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
     from pathlib import Path
 
     from pytestqt.qtbot import QtBot
 
     from rowboat.gui.main_window import MainWindow
+    from tests.gui.conftest import Dialogs, Services
 
 
 def _click_preview_row(win: MainWindow, row: int) -> None:
@@ -120,10 +125,11 @@ def test_a_messy_file_goes_from_open_to_review_and_back_without_losing_work(
 def test_the_tour_saves_one_picture_per_step(qtbot: QtBot, tmp_path: Path, messy_csv: Path) -> None:
     out = tmp_path / "tour"
     assert run_tour(out, messy_csv) == 0
-    for name in ("open", "target", "map", "review", "submit"):
+    for name in ("open", "target", "map", "review", "submit", "history"):
         image = QImage(str(out / f"{name}.png"))
         assert not image.isNull(), name
         assert (image.width(), image.height()) == TOUR_SIZE
+    assert not QImage(str(out / "connections.png")).isNull()
 
 
 def test_the_tour_says_plainly_when_the_file_cannot_be_read(
@@ -136,3 +142,53 @@ def test_the_tour_says_plainly_when_the_file_cannot_be_read(
     assert "could not open 'broken.xlsx'" in err
     assert "Traceback" not in err
     assert (tmp_path / "tour" / "open.png").exists()
+
+
+def test_closing_while_sending_asks_and_the_next_start_offers_to_finish(
+    qtbot: QtBot,
+    make_window: Callable[[], MainWindow],
+    services: Services,
+    tmp_path: Path,
+    dialogs: Dialogs,
+    gate: tuple[threading.Event, threading.Event],
+) -> None:
+    first_answer, release = gate
+    first = make_window()
+    to_submit(qtbot, first, write_contacts(tmp_path / "contacts.csv", 3000), "plandocket.contacts")
+    assert first.submit_page.start_submission()
+    qtbot.waitUntil(first_answer.is_set, timeout=TIMEOUT_MS)
+    # "Keep sending": the window stays and goes on.
+    dialogs.answers = [False]
+    first.close()
+    assert first.isVisible()
+    assert first.sending.busy
+    assert dialogs.asked[-1] == ("ask", "Rowboat is still sending contacts.csv. Stop and close?")
+    # "Stop and close": the runner is told to stop, then the held requests are let go.
+    stop = first.sending.cancel
+
+    def stop_then_release() -> None:
+        stop()
+        release.set()
+
+    first.sending.cancel = stop_then_release  # type: ignore[method-assign]
+    first.close()
+    assert not first.isVisible()
+    told = [text for kind, text in dialogs.asked if kind == "information"]
+    assert told
+    assert "offers to resume" in told[-1]
+    assert services.contact_count() < 3000
+
+    again = make_window()
+    banner = again.resume_banner
+    qtbot.waitUntil(banner.isVisible, timeout=TIMEOUT_MS)
+    assert "contacts.csv to Plandocket · Contacts" in banner.text.text()
+    assert "Nothing sent is lost" in banner.text.text()
+    assert "Stopped by you" in banner.text.toolTip()
+    banner.resume_button.click()
+    assert again.showing_history
+    qtbot.waitUntil(lambda: not again.sending.busy, timeout=TIMEOUT_MS)
+    record = again.journal.imports()[0]
+    assert record.state is ImportState.FINISHED
+    assert record.count(Outcome.CREATED) == 3000
+    assert services.contact_count() == 3000
+    assert not banner.isVisible()

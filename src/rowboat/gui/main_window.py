@@ -1,4 +1,7 @@
-"""MainWindow: the step bar over the five step pages, Back/Next, menus and the status bar."""
+"""MainWindow: the step bar over the five step pages and History, Back/Next, menus, the status
+bar, and the services the steps share (ImportDesk: the journal, the Sandbox, the runner).
+(Longer than most modules: the wiring of every step and of History, which share the window.)
+"""
 
 from __future__ import annotations
 
@@ -14,13 +17,16 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from rowboat.core.mapping import ProfileStore
+from rowboat.gui.import_desk import ImportDesk
 from rowboat.gui.mapping_keeper import MappingKeeper
 from rowboat.gui.menus import build_menus
+from rowboat.gui.pages.history_page import HistoryPage
 from rowboat.gui.pages.map_page import MapPage
 from rowboat.gui.pages.open_page import OpenPage
 from rowboat.gui.pages.submit_page import SubmitPage
@@ -31,6 +37,7 @@ from rowboat.gui.table_loader import TableLoader
 from rowboat.gui.validation_runner import ValidationRunner
 from rowboat.gui.view_state import ViewState
 from rowboat.gui.widgets.drop_zone import dropped_file
+from rowboat.gui.widgets.import_result import headline_text
 from rowboat.gui.widgets.step_bar import Step, StepBar, step_label
 from rowboat.gui.workers import Workers
 
@@ -38,6 +45,11 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
 
     from rowboat.core.errors import RowboatError
+    from rowboat.core.submit.journal import Journal
+    from rowboat.core.submit.runner import RunSettings
+    from rowboat.gui.connection_access import ConnectionAccess
+    from rowboat.gui.dialogs.connections_dialog import ConnectionsDialog
+    from rowboat.gui.submission import RunEnd
 
 __all__ = ["MainWindow"]
 
@@ -57,6 +69,9 @@ class MainWindow(QMainWindow):
         profiles: ProfileStore | None = None,
         view_state: ViewState | None = None,
         log_file: Path | None = None,
+        journal: Journal | None = None,
+        access: ConnectionAccess | None = None,
+        run_settings: RunSettings | None = None,
     ) -> None:
         super().__init__()
         self.log_file = log_file
@@ -66,15 +81,40 @@ class MainWindow(QMainWindow):
         self.loader = TableLoader(self.session, self.workers, self)
         self.keeper = MappingKeeper(self.session, profiles or ProfileStore(), self.workers, self)
         self.runner = ValidationRunner(self.session, self.workers, self)
+        self.desk = ImportDesk(
+            self, self.workers, journal=journal, access=access, run_settings=run_settings
+        )
+        self.journal, self.access, self.sending = (
+            self.desk.journal,
+            self.desk.access,
+            self.desk.sending,
+        )
+        self.resume_banner, self.journal_banner = self.desk.resume_banner, self.desk.journal_banner
+
+        def folder() -> Path:
+            return (
+                self.session.path.parent if self.session.path else Path(self.view_state.last_folder)
+            )
 
         self.step_bar = StepBar(self)
         self.open_page = OpenPage(self.session, self.loader, self.view_state, self)
-        self.target_page = TargetPage(self.session, self.view_state, self)
+        self.target_page = TargetPage(
+            self.session, self.view_state, self, access=self.access, workers=self.workers
+        )
         self.map_page = MapPage(
             self.session, self.keeper, self.runner, self.workers, self.view_state, self
         )
         self.review_step = ReviewStep(self.session, self.runner, self)
-        self.submit_page = SubmitPage(self.session, self.review_step.corrected_result, self)
+        self.submit_page = SubmitPage(
+            self.session,
+            self.review_step.corrected_result,
+            self.sending,
+            self.access,
+            self.workers,
+            self,
+            folder=folder,
+        )
+        self.history_page = HistoryPage(self.sending, self, folder=folder)
         self.pages: dict[Step, QWidget] = {
             Step.OPEN: self.open_page,
             Step.TARGET: self.target_page,
@@ -83,9 +123,21 @@ class MainWindow(QMainWindow):
             Step.SUBMIT: self.submit_page,
         }
         self._furthest = Step.OPEN  # the furthest step visited, for the ticks in the step bar
+        self._step = Step.OPEN
         self.stack = QStackedWidget(self)
         for page in self.pages.values():
             self.stack.addWidget(page)
+        self.stack.addWidget(self.history_page)
+        self.history_button = QToolButton(self)
+        self.history_button.setText(self.tr("Histor&y"))
+        self.history_button.setCheckable(True)
+        self.history_button.setAutoRaise(True)
+        self.history_button.setAccessibleName(self.tr("History"))
+        self.history_button.setAccessibleDescription(
+            self.tr("Every import sent, with the outcome of each row (Ctrl+H)")
+        )
+        self.history_button.setToolTip(self.history_button.accessibleDescription())
+        self.history_button.clicked.connect(self._on_history_button)
 
         self.back = QPushButton(self)
         self.back.setAutoDefault(True)
@@ -102,7 +154,16 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 8)
-        layout.addWidget(self.step_bar)
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 12, 0)
+        top.addWidget(self.step_bar, 1)
+        top.addWidget(self.history_button)
+        layout.addLayout(top)
+        for banner in (self.journal_banner, self.resume_banner):
+            margin = QHBoxLayout()
+            margin.setContentsMargins(12, 4, 12, 0)
+            margin.addWidget(banner)
+            layout.addLayout(margin)
         layout.addWidget(self.stack, 1)
         nav_margin = QHBoxLayout()
         nav_margin.setContentsMargins(12, 0, 12, 0)
@@ -128,6 +189,13 @@ class MainWindow(QMainWindow):
 
         self.step_bar.step_chosen.connect(self._on_step_chosen)
         self.target_page.accepted.connect(self.go_next)
+        self.target_page.manage_connections.connect(self.show_connections)
+        self.submit_page.start_another.connect(self._on_start_another)
+        self.desk.resume_requested.connect(self._on_resume_requested)
+        self.desk.show_import.connect(self.show_import)
+        self.desk.connections_changed.connect(self.target_page.reload_connections)
+        self.sending.ended.connect(self._on_import_ended)
+        self.sending.busy_changed.connect(self._refresh)
         self.review_step.edited.connect(self.submit_page.refresh)
         self.open_page.recent_files_changed.connect(self.menu_actions.refresh_recent)
         self.map_page.status.connect(self.show_status)
@@ -148,7 +216,12 @@ class MainWindow(QMainWindow):
 
     @property
     def step(self) -> Step:
-        return Step(self.stack.currentIndex())
+        """The step shown, or the one History returns to while History is shown."""
+        return self._step
+
+    @property
+    def showing_history(self) -> bool:
+        return self.stack.currentWidget() is self.history_page
 
     def reachable(self) -> set[Step]:
         s = self.session
@@ -177,9 +250,10 @@ class MainWindow(QMainWindow):
     def go_to(self, step: Step) -> bool:
         if step not in self.reachable() and step != Step.OPEN:
             return False
-        if self.step == Step.MAP and step > Step.MAP:
+        if self.step == Step.MAP and step > Step.MAP and not self.showing_history:
             self.map_page.remember_mapping()
-        self.stack.setCurrentIndex(int(step))
+        self._step = step
+        self.stack.setCurrentWidget(self.pages[step])
         self._furthest = max(self._furthest, step)
         # None leaves Undo and Redo disabled on pages that edit nothing (the stubs omit None).
         self.undo_group.setActiveStack(self._undo_stack_of(self.pages[step]))  # type: ignore[arg-type]
@@ -189,13 +263,63 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def go_next(self) -> None:
+        if self.showing_history:
+            return
         if self.step < Step.SUBMIT:
             self.go_to(Step(self.step + 1))
 
     @Slot()
     def go_back(self) -> None:
-        if self.step > Step.OPEN:
+        if self.showing_history:
+            self.go_to(self.step)  # History's Back returns to the step it was opened from
+        elif self.step > Step.OPEN:
             self.go_to(Step(self.step - 1))
+
+    @Slot(str)
+    def show_import(self, import_id: str) -> None:
+        self.show_history(import_id)
+
+    def show_history(self, import_id: str = "") -> None:
+        """Show the history of imports (choosing `import_id` when given)."""
+        if import_id:
+            self.history_page.show_import(import_id)
+        self.stack.setCurrentWidget(self.history_page)
+        self.undo_group.setActiveStack(None)  # type: ignore[arg-type]
+        self._refresh()
+        self.history_page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def _on_history_button(self) -> None:
+        if self.showing_history:
+            self.go_to(self.step)
+        else:
+            self.show_history()
+
+    @Slot()
+    def show_connections(self) -> None:
+        """The Connections dialog (window-modal), on the system of the chosen endpoint."""
+        endpoint = self.session.endpoint
+        self.desk.show_connections(endpoint.system if endpoint else None)
+
+    @property
+    def connections_dialog(self) -> ConnectionsDialog | None:
+        return self.desk.connections_dialog
+
+    @Slot()
+    def _on_start_another(self) -> None:
+        self.go_to(Step.OPEN)
+        self.open_page.browse()
+
+    @Slot(object)
+    def _on_resume_requested(self, import_ids: object) -> None:
+        ids: list[str] = list(import_ids)  # type: ignore[call-overload]
+        if ids:
+            self.show_history(ids[0])  # where the resumed import's progress shows
+
+    @Slot(object)
+    def _on_import_ended(self, end: RunEnd) -> None:
+        if end.submission is not None:
+            self.show_status(headline_text(end.submission.record))
 
     @Slot(int)
     def _on_step_chosen(self, step: int) -> None:
@@ -213,6 +337,8 @@ class MainWindow(QMainWindow):
             self.target_page.focus_cards()
         elif step == Step.MAP:
             self.map_page.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif step == Step.SUBMIT and self.submit_page.focus_main():
+            return
         else:
             button = self.next if self.next.isEnabled() else self.back
             button.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -220,14 +346,20 @@ class MainWindow(QMainWindow):
     @Slot()
     def _refresh(self) -> None:
         reachable, step = self.reachable(), self.step
-        self.step_bar.set_state(step, self.done(), reachable)
-        self.back.setEnabled(step > Step.OPEN)
-        self.back.setText(
-            self.tr("‹ &Back to {step}").format(step=step_label(Step(step - 1)))
-            if step > Step.OPEN
-            else self.tr("‹ &Back")
-        )
-        if step < Step.SUBMIT:
+        self.step_bar.set_state(step, self.done(), reachable, away=self.showing_history)
+        self.history_button.setChecked(self.showing_history)
+        self.back.setEnabled(step > Step.OPEN or self.showing_history)
+        if self.showing_history:
+            self.back.setText(self.tr("‹ &Back to {step}").format(step=step_label(step)))
+        elif step > Step.OPEN:
+            self.back.setText(self.tr("‹ &Back to {step}").format(step=step_label(Step(step - 1))))
+        else:
+            self.back.setText(self.tr("‹ &Back"))
+        if self.showing_history:
+            self.next.setText(self.tr("&Next ›"))
+            self.next.setEnabled(False)
+            self.next.setToolTip(self.tr("Go back to the import to go on."))
+        elif step < Step.SUBMIT:
             following = Step(step + 1)
             self.next.setText(self.tr("&Next: {step} ›").format(step=step_label(following)))
             self.next.setEnabled(following in reachable)
@@ -336,6 +468,9 @@ class MainWindow(QMainWindow):
     # shutdown -------------------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.desk.may_close():
+            event.ignore()  # "Keep sending"
+            return
         self.loader.cancel()
         self.runner.cancel()
         for workers in self.findChildren(Workers):
@@ -343,6 +478,7 @@ class MainWindow(QMainWindow):
         if self.workers.running:
             self.show_status(self.tr("Finishing the work that is running…"))
         self.workers.wait(SHUTDOWN_WAIT_MS)
+        self.desk.shut()  # says what the journal will resume; stops the Sandbox
         self.view_state.geometry = QByteArray(self.saveGeometry())
         self.view_state.set_splitter("map", QByteArray(self.map_page.splitter.saveState()))
         self.view_state.sync()

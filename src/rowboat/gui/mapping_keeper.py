@@ -35,6 +35,7 @@ class _Kept:
     columns: tuple[str, ...]
     mapping: Mapping
     origin: MappingOrigin
+    endpoint: Endpoint  # the fields it was made for (a server may define them: Eloqua events)
 
 
 def matched(table: Table, endpoint: Endpoint) -> Mapping:
@@ -88,7 +89,7 @@ class MappingKeeper(QObject):
         self._workers = workers
         self.profiles = profiles
         self._kept: dict[str, _Kept] = {}
-        self._basis: tuple[Table, str] | None = None  # the table and endpoint id mapped last
+        self._basis: tuple[Table, Endpoint] | None = None  # the table and endpoint mapped last
         self._current: Worker | None = None
         session.table_changed.connect(self._refresh)
         session.target_changed.connect(self._refresh)
@@ -106,12 +107,12 @@ class MappingKeeper(QObject):
             self._stop()
             self._session.set_mapping(None, MappingOrigin.AUTOMATIC)
             return
-        if self._basis is not None and self._basis[0] is table and self._basis[1] == endpoint.id:
+        if self._basis is not None and self._basis[0] is table and self._basis[1] == endpoint:
             return  # only the connection or event changed
-        self._basis = (table, endpoint.id)
+        self._basis = (table, endpoint)
         columns = tuple(table.columns)
         kept = self._kept.get(endpoint.id)
-        if kept is not None and kept.columns == columns:
+        if kept is not None and kept.columns == columns and kept.endpoint == endpoint:
             self._stop()
             self._session.set_mapping(kept.mapping, kept.origin)
             return
@@ -120,7 +121,9 @@ class MappingKeeper(QObject):
             sources = tuple(
                 s
                 for s in kept.mapping.sources
-                if s.method is MatchMethod.MANUAL and set(s.columns) <= set(columns)
+                if s.method is MatchMethod.MANUAL
+                and set(s.columns) <= set(columns)
+                and s.field in endpoint.field_keys
             )
             own = Mapping(endpoint_id=endpoint.id, sources=sources)
         self._start(_choose(table, endpoint, self.profiles, own))
@@ -200,4 +203,6 @@ class MappingKeeper(QObject):
         if table is None or endpoint is None or mapping is None:
             return
         if mapping.endpoint_id == endpoint.id:
-            self._kept[endpoint.id] = _Kept(tuple(table.columns), mapping, s.mapping_origin)
+            self._kept[endpoint.id] = _Kept(
+                tuple(table.columns), mapping, s.mapping_origin, endpoint
+            )

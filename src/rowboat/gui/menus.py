@@ -44,6 +44,9 @@ class WindowActions(QObject):
         self.template = self._add(file, tr("Download empty &template…"))
         self.template.triggered.connect(window.map_page.download_template)
         file.addSeparator()
+        self.connections = self._add(file, tr("&Connections…"))
+        self.connections.triggered.connect(window.show_connections)
+        file.addSeparator()
         quit_keys = standard_keys(Key.Quit) or [QKeySequence("Ctrl+Q")]
         self.quit = self._add(file, tr("&Quit"), quit_keys)
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -59,9 +62,9 @@ class WindowActions(QObject):
 
         view = bar.addMenu(tr("&View"))
         view.setToolTipsVisible(True)
-        self.history = self._add(view, tr("&History"))
-        self.history.setEnabled(False)
-        self.history.setToolTip(tr("The history of imports arrives with the submission core."))
+        self.history = self._add(view, tr("&History"), [QKeySequence("Ctrl+H")])
+        self.history.setToolTip(tr("Every import sent, with the outcome of each row"))
+        self.history.triggered.connect(self._history)
 
         go = bar.addMenu(tr("&Go"))
         self.back = self._add(go, tr("&Back"), standard_keys(Key.Back))
@@ -123,6 +126,10 @@ class WindowActions(QObject):
     def _show_log(self) -> None:
         if self._window.log_file is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._window.log_file.parent)))
+
+    @Slot()
+    def _history(self) -> None:
+        self._window.show_history()
 
     @Slot()
     def _about(self) -> None:

@@ -35,6 +35,16 @@ LAZY_MODULES = (
     "openpyxl",  # workbook previews and exports
     "rowboat.core.reports",
     "rowboat.core.templates",
+    # Submitting: each system's carrier and client, the keychain, and the built-in Sandbox,
+    # which a worker starts the first time a connection is used.
+    "rowboat.core.submit.plandocket",
+    "rowboat.core.submit.eloqua",
+    "rowboat.core.submit.thought_industries",
+    "rowboat.core.submit.thalamus",
+    "rowboat.core.clients.plandocket_check",
+    "rowboat.core.clients.eloqua_schema",
+    "keyring",
+    "rowboat.sandbox.server",
 )
 
 

@@ -57,6 +57,7 @@ class StepBar(QWidget):
         self._current = Step.OPEN
         self._done: set[Step] = set()
         self._reachable: set[Step] = {Step.OPEN}
+        self._away = False
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 0)
         layout.setSpacing(2)
@@ -95,23 +96,32 @@ class StepBar(QWidget):
     def button(self, step: Step) -> QToolButton:
         return self._buttons[step]
 
-    def set_state(self, current: Step, done: set[Step], reachable: set[Step]) -> None:
+    def set_state(
+        self, current: Step, done: set[Step], reachable: set[Step], *, away: bool = False
+    ) -> None:
+        """`away`: another view (History) is shown; `current` is the step it returns to."""
         self._current, self._done, self._reachable = current, set(done), set(reachable)
+        self._away = away
         self._refresh()
 
     def _refresh(self) -> None:
         total = len(Step)
+        # Away, no step is checked: an exclusive group would keep one, so it lets go meanwhile.
+        self._group.setExclusive(not self._away)
         for step, button in zip(Step, self._buttons, strict=True):
             label = step_label(step)
             tick = "✓ " if step in self._done and step != self._current else ""
             button.setText(f"{tick}&{int(step) + 1} {label}")
+            shown = step == self._current and not self._away
             font = button.font()
-            font.setBold(step == self._current)
+            font.setBold(shown)
             button.setFont(font)
-            button.setChecked(step == self._current)
+            button.setChecked(shown)
             button.setEnabled(step in self._reachable or step == self._current)
-            if step == self._current:
+            if shown:
                 state = self.tr("current step")
+            elif step == self._current:
+                state = self.tr("the step you were on")
             elif step in self._done:
                 state = self.tr("done")
             elif step in self._reachable:
@@ -130,5 +140,5 @@ class StepBar(QWidget):
     @Slot(int)
     def _on_clicked(self, step: int) -> None:
         self._refresh()  # keep the check on the current step until the window moves
-        if Step(step) != self._current:
+        if Step(step) != self._current or self._away:
             self.step_chosen.emit(step)
