@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 ## run: open the desktop window on the bundled sample spreadsheet (the Sandbox connection chosen)
 run: $(STAMP)
-	$(BIN)/rowboat gui resources/samples/attendees.xlsx
+	$(BIN)/rowboat gui src/rowboat/resources/samples/attendees.xlsx
 
 ## test: everything CI checks: lint, format, types, import boundaries, tests
 test: check
