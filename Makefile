@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 # Tests draw offscreen; `make run` opens a real window, so the platform is set per target.
 TEST_QT := QT_QPA_PLATFORM=offscreen
 
-.PHONY: run test check lint typecheck contracts pytest bench clean
+.PHONY: run test check lint typecheck contracts pytest bench tour package clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ pytest: $(STAMP)
 ## bench: performance against baselines measured in the same run (slow; not part of test)
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## tour: the screenshot tour of the sample, one PNG per step, into docs/tour/ (the README shows one)
+tour: $(STAMP)
+	$(BIN)/rowboat gui --screenshot-tour docs/tour
+
+## package: the desktop bundle for this computer in dist/, smoke-tested (packaging/build.sh)
+package:
+	packaging/build.sh
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build dist
