@@ -12,7 +12,9 @@ from rowboat import resources
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["app_icon", "resources_dir", "sample_file", "standard_icon"]
+__all__ = ["SAMPLE_ENDPOINT", "app_icon", "resources_dir", "sample_file", "standard_icon"]
+
+SAMPLE_ENDPOINT = "plandocket.contacts"  # the endpoint the sample attendee list is made for
 
 
 def resources_dir() -> Path:
