@@ -40,9 +40,11 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-## tour: the screenshot tour of the sample, one PNG per step, into docs/tour/ (the README shows one)
+## tour: the screenshot tour of the sample, one PNG per step, into build/tour/; the README's is
+## docs/review.png
 tour: $(STAMP)
-	$(BIN)/rowboat gui --screenshot-tour docs/tour
+	$(BIN)/rowboat gui --screenshot-tour build/tour
+	cp build/tour/review.png docs/review.png
 
 ## package: the desktop bundle for this computer in dist/, smoke-tested (packaging/build.sh)
 package:

@@ -4,7 +4,7 @@
 #   packaging/build.sh [--no-apt] [--no-window]      (or: make package)
 #
 # 1. On Linux, installs the Debian packages the checks need when they are missing (apt-get, as
-#    root; --no-apt only says which are missing): desktop-file-utils and appstream to validate the
+#    root or with sudo; --no-apt only says which are missing): desktop-file-utils and appstream to validate the
 #    desktop metadata, xvfb and x11-utils for the window check, and the two X libraries Qt's xcb
 #    plugin needs that a minimal system lacks, so the bundle carries them.
 # 2. Validates the .desktop entry and the AppStream metainfo.
@@ -48,11 +48,13 @@ if [[ $OS == linux ]]; then
     # Qt's xcb plugin links these; PyInstaller bundles them only if they are here at build time.
     ldconfig -p | grep -q 'libxcb-icccm\.so\.4' || needed+=(libxcb-icccm4)
     ldconfig -p | grep -q 'libxcb-keysyms\.so\.1' || needed+=(libxcb-keysyms1)
+    as_root=()
+    [[ $(id -u) == 0 ]] || as_root=(sudo -n)
     if ((${#needed[@]})); then
-        if [[ $APT == 1 && $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-            apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-                "${needed[@]}" >/dev/null
+        if [[ $APT == 1 ]] && command -v apt-get >/dev/null && "${as_root[@]}" true 2>/dev/null; then
+            "${as_root[@]}" apt-get update -qq
+            "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+                --no-install-recommends "${needed[@]}" >/dev/null
         else
             echo "Missing Debian packages: ${needed[*]} (apt-get install them, as root)" >&2
             exit 2
