@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Build Rowboat's desktop bundle for this platform, smoke-test it, and pack it.
 #
-#   packaging/build.sh [--no-apt] [--no-window]      (or: make package)
+#   packaging/build.sh [--no-apt] [--no-keychain] [--no-window]      (or: make package)
 #
 # 1. On Linux, installs the Debian packages the checks need when they are missing (apt-get, as
 #    root or with sudo; --no-apt only says which are missing): desktop-file-utils and appstream to validate the
-#    desktop metadata, xvfb and x11-utils for the window check, and the two X libraries Qt's xcb
-#    plugin needs that a minimal system lacks, so the bundle carries them.
+#    desktop metadata, gnome-keyring and dbus-daemon for the keychain check, xvfb and x11-utils
+#    for the window check, and the two X libraries Qt's xcb plugin needs that a minimal system
+#    lacks, so the bundle carries them.
 # 2. Validates the .desktop entry and the AppStream metainfo.
 # 3. Builds a wheel and installs it with the `package` extra into build/package-venv, so the bundle
 #    is made of what a user's install holds (package data included), not of the source tree.
 # 4. Runs PyInstaller (packaging/rowboat.spec) into dist/rowboat/.
-# 5. Runs packaging/smoke_test.py on the result (--no-window skips its X11 window check).
+# 5. Runs packaging/smoke_test.py on the result (--no-keychain and --no-window skip its checks
+#    with a real keychain and an X11 window).
 # 6. Packs dist/rowboat-VERSION-OS-ARCH.tar.gz with the desktop files and install.sh (Linux).
 #
 # Times and sizes are printed at the end. Needs Python 3.11+ (PYTHON, default python3) and PyPI.
@@ -21,11 +23,13 @@ cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
 APT=1
 WINDOW=1
+KEYCHAIN=1
 for arg in "$@"; do
     case $arg in
         --no-apt) APT=0 ;;
+        --no-keychain) KEYCHAIN=0 ;;
         --no-window) WINDOW=0 ;;
-        *) echo "usage: packaging/build.sh [--no-apt] [--no-window]" >&2; exit 2 ;;
+        *) echo "usage: packaging/build.sh [--no-apt] [--no-keychain] [--no-window]" >&2; exit 2 ;;
     esac
 done
 
@@ -41,6 +45,10 @@ if [[ $OS == linux ]]; then
     needed=()
     command -v desktop-file-validate >/dev/null || needed+=(desktop-file-utils)
     command -v appstreamcli >/dev/null || needed+=(appstream)
+    if [[ $KEYCHAIN == 1 ]]; then
+        command -v gnome-keyring-daemon >/dev/null || needed+=(gnome-keyring)
+        command -v dbus-daemon >/dev/null || needed+=(dbus-daemon)
+    fi
     if [[ $WINDOW == 1 ]]; then
         command -v Xvfb >/dev/null || needed+=(xvfb)
         command -v xwininfo >/dev/null || needed+=(x11-utils)
@@ -89,6 +97,7 @@ BUILD_TIME=$((SECONDS - BUILD_STARTED))
 
 step "Smoke test"
 smoke=(dist/rowboat)
+[[ $KEYCHAIN == 0 ]] && smoke+=(--no-keychain)
 [[ $WINDOW == 0 ]] && smoke+=(--no-window)
 "$VENV/bin/python" packaging/smoke_test.py "${smoke[@]}"
 

@@ -1,12 +1,13 @@
 """Smoke test of the built bundle (after qutebrowser's): run the frozen executable the way a user
 would, and fail on anything unexpected it says.
 
-    python packaging/smoke_test.py dist/rowboat [--no-window]
+    python packaging/smoke_test.py dist/rowboat [--no-keychain] [--no-window]
 
 It checks what the bundle holds (the samples, the icon, the country table, the modules imported by
 name, only the wanted Qt plugins, no library left unresolved), then runs `--version`, `validate`
 on the bundled sample, `submit` of the sample to the bundle's own sandbox, and the screenshot
-tour offscreen, and on Linux opens the window on a virtual X screen (Xvfb). Every line a run
+tour offscreen; on Linux it also keeps a secret in a real keychain (GNOME Keyring on a private
+D-Bus) and opens the window on a virtual X screen (Xvfb). Every line a run
 writes to stderr, and every warning in Rowboat's log, must match ALLOWED; anything else fails.
 Each run gets a fresh home folder, so nothing of the user's is read or changed.
 """
@@ -114,9 +115,17 @@ class Bundle:
         env.pop("QT_QPA_PLATFORM", None)
         return home, env
 
-    def run(self, name: str, args: list[str], *, codes: tuple[int, ...] = (0,)) -> str | None:
-        """Run the executable with `args` in a fresh home; its stdout, or None when it failed."""
-        home, env = self.home(name)
+    def run(
+        self,
+        name: str,
+        args: list[str],
+        *,
+        codes: tuple[int, ...] = (0,),
+        home_env: tuple[Path, dict[str, str]] | None = None,
+    ) -> str | None:
+        """Run the executable with `args` in a fresh home (or the one given, with its
+        environment); its stdout, or None when it failed."""
+        home, env = home_env or self.home(name)
         started = time.monotonic()
         done = subprocess.run(
             [str(self.exe), *args],
@@ -254,6 +263,50 @@ def check_commands(b: Bundle) -> None:
                 b.fail(f"tour: {picture.name} is not a picture of the whole window")
 
 
+def check_keychain(b: Bundle) -> None:
+    """Save a connection's secret in a real Secret Service keychain (GNOME Keyring on a private
+    session bus), then remove it: the bundled keyring backend, secretstorage and its crypto."""
+    if shutil.which("dbus-daemon") is None or shutil.which("gnome-keyring-daemon") is None:
+        b.fail("keychain: dbus-daemon and gnome-keyring-daemon are needed (Debian: dbus-daemon "
+               "gnome-keyring), or --no-keychain")  # fmt: skip
+        return
+    home, env = b.home("keychain")
+    del env["PYTHON_KEYRING_BACKEND"]
+    quiet = subprocess.DEVNULL
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE, stderr=quiet, text=True, env=env,
+    )  # fmt: skip
+    assert bus.stdout is not None
+    env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().strip()
+    ring = subprocess.Popen(
+        ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=quiet, text=True, env=env,
+    )  # fmt: skip
+    assert ring.stdin is not None
+    assert ring.stdout is not None
+    ring.stdin.write("a throwaway keyring password\n")
+    ring.stdin.close()  # the password ends at end of input
+    ring.stdout.readline()  # GNOME_KEYRING_CONTROL=… once it serves the bus
+    try:
+        env["SMOKE_API_KEY"] = "not-a-real-key"
+        add = ["connections", "add", "Smoke", "--system", "plandocket"]
+        add += [
+            "--url",
+            "https://smoke.example.com/api/v1",
+            "--secret-env",
+            "api_key=SMOKE_API_KEY",
+        ]
+        out = b.run("keychain add", add, home_env=(home, env))
+        if out is not None and "kept in this computer's keychain" not in out:
+            b.fail(f"keychain: the secret was not kept: {out.strip()}")
+        b.run("keychain remove", ["connections", "remove", "Smoke"], home_env=(home, env))
+    finally:
+        for daemon in (ring, bus):
+            daemon.terminate()
+            daemon.wait(timeout=30)
+
+
 def check_window(b: Bundle, startup_wm_class: str) -> None:
     """Open the window on the xcb platform of a virtual X screen, find it, close it (Ctrl+C)."""
     if shutil.which("Xvfb") is None or shutil.which("xwininfo") is None:
@@ -305,6 +358,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", type=Path, help="the one-folder bundle, e.g. dist/rowboat")
     parser.add_argument("--no-window", action="store_true", help="skip the X11 window check")
     parser.add_argument(
+        "--no-keychain", action="store_true", help="skip the check with a real GNOME Keyring"
+    )
+    parser.add_argument(
         "--desktop-file", type=Path, default=DESKTOP_FILE, help="the entry whose StartupWMClass "
         "the window must carry (default: the one in packaging/linux/)",
     )  # fmt: skip
@@ -313,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
         b = Bundle(args.bundle.resolve(), Path(scratch))
         check_contents(b)
         check_commands(b)
+        if LINUX and not args.no_keychain:
+            check_keychain(b)
         if LINUX and not args.no_window:
             entry = args.desktop_file.read_text(encoding="utf-8")
             wm_class = re.search(r"^StartupWMClass=(.+)$", entry, re.MULTILINE)
