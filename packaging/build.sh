@@ -76,17 +76,19 @@ fi
 
 step "Wheel, installed into $VENV"
 rm -rf build/wheel
-[[ -x $VENV/bin/python ]] || "$PYTHON" -m venv "$VENV"
-"$VENV/bin/python" -m pip install --quiet --upgrade pip
-"$VENV/bin/python" -m pip wheel --quiet --no-deps --wheel-dir build/wheel .
+[[ -d $VENV ]] || "$PYTHON" -m venv "$VENV"
+BIN=$VENV/bin
+[[ -d $VENV/Scripts ]] && BIN=$VENV/Scripts  # Windows (Git Bash)
+"$BIN/python" -m pip install --quiet --upgrade pip
+"$BIN/python" -m pip wheel --quiet --no-deps --wheel-dir build/wheel .
 WHEEL=$(ls build/wheel/rowboat-*.whl)
-"$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps "$WHEEL"
-"$VENV/bin/python" -m pip install --quiet "$WHEEL[package]"
-VERSION=$("$VENV/bin/python" -c 'from importlib.metadata import version; print(version("rowboat"))')
+"$BIN/python" -m pip install --quiet --force-reinstall --no-deps "$WHEEL"
+"$BIN/python" -m pip install --quiet "$WHEEL[package]"
+VERSION=$("$BIN/python" -c 'from importlib.metadata import version; print(version("rowboat"))')
 
 step "PyInstaller"
 BUILD_STARTED=$SECONDS
-"$VENV/bin/pyinstaller" --noconfirm --clean --log-level WARN \
+"$BIN/pyinstaller" --noconfirm --clean --log-level WARN \
     --distpath dist --workpath build/pyinstaller packaging/rowboat.spec
 if [[ $OS == linux ]]; then
     # A self-built Python (pyenv, as on CI) carries its debug symbols: 23 MB of libpython's 29.
@@ -99,7 +101,7 @@ step "Smoke test"
 smoke=(dist/rowboat)
 [[ $KEYCHAIN == 0 ]] && smoke+=(--no-keychain)
 [[ $WINDOW == 0 ]] && smoke+=(--no-window)
-"$VENV/bin/python" packaging/smoke_test.py "${smoke[@]}"
+"$BIN/python" packaging/smoke_test.py "${smoke[@]}"
 
 step "Archive"
 NAME=rowboat-$VERSION-$OS-$ARCH
