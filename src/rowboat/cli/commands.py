@@ -287,6 +287,8 @@ def _write_reports(args: argparse.Namespace, result: ValidationResult) -> dict[s
 
 
 def _result_json(result: ValidationResult, origin: str, written: dict[str, str]) -> object:
+    from rowboat.core.mapping.explanations import details
+
     table, info = result.table, result.table.info
     return {
         "file": str(info.path),
@@ -302,6 +304,7 @@ def _result_json(result: ValidationResult, origin: str, written: dict[str, str])
         "columns": table.columns,
         "mapping": result.mapping.column_to_field(),
         "mapping_origin": origin,
+        "mapping_details": details(result.mapping, result.endpoint),
         "unmapped_required": [
             f.key
             for f in result.endpoint.required_fields

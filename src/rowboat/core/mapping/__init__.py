@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+from rowboat.core.mapping.explanations import describe
 from rowboat.core.mapping.files import load_mapping, merge, save_mapping
 from rowboat.core.mapping.match import match_columns
-from rowboat.core.mapping.model import Case, FieldSource, Mapping, MatchMethod, NamePart
+from rowboat.core.mapping.model import (
+    Alternative,
+    Case,
+    FieldSource,
+    Mapping,
+    MatchMethod,
+    NamePart,
+)
 from rowboat.core.mapping.profiles import Profile, ProfileStore
 from rowboat.core.mapping.synonyms import normalise
 from rowboat.core.mapping.transforms import apply_mapping
 
 __all__ = [
+    "Alternative",
     "Case",
     "FieldSource",
     "Mapping",
@@ -18,6 +27,7 @@ __all__ = [
     "Profile",
     "ProfileStore",
     "apply_mapping",
+    "describe",
     "load_mapping",
     "match_columns",
     "merge",

@@ -257,6 +257,8 @@ def merge(auto: Mapping, override: Mapping) -> Mapping:
         if s.field in given:
             merged.append(given.pop(s.field))
         elif s.field not in taken and not claimed.intersection(s.columns):
+            if s.alternative is not None and s.alternative.column in claimed:
+                s = s.model_copy(update={"alternative": None})  # that column went elsewhere
             merged.append(s)
     merged.extend(given.values())
     return Mapping(endpoint_id=auto.endpoint_id, sources=tuple(merged), unmapped=override.unmapped)

@@ -1,20 +1,24 @@
-"""Automatic column matching: each file column to at most one endpoint field, with a confidence."""
+"""Automatic column matching: each file column to at most one endpoint field, with a confidence,
+a one-line reason and, when another column also fitted the field, that column as the alternative."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz
-
-from rowboat.core.mapping.model import FieldSource, Mapping, MatchMethod, NamePart
-from rowboat.core.mapping.synonyms import (
-    FULL_NAME,
-    concepts_of,
-    field_synonyms,
-    normalise,
-    words,
+from rowboat.core.mapping import explanations as say
+from rowboat.core.mapping.headers import Header, read_header
+from rowboat.core.mapping.model import Alternative, FieldSource, Mapping, MatchMethod, NamePart
+from rowboat.core.mapping.scoring import (
+    EXACT_CONFIDENCE,
+    FUZZY_THRESHOLD,
+    SYNONYM_CONFIDENCE,
+    Candidate,
+    candidates,
+    ignored_notes,
 )
+from rowboat.core.mapping.synonyms import FULL_NAME, field_concepts, normalise
+from rowboat.core.mapping.terms import field_names
 from rowboat.core.targets.schema import FieldType
 
 if TYPE_CHECKING:
@@ -31,15 +35,7 @@ __all__ = [
     "match_columns",
 ]
 
-EXACT_CONFIDENCE = 1.0
-SYNONYM_CONFIDENCE = 0.95
 SPLIT_CONFIDENCE = 0.9  # a "Name" column split into first and last name
-FUZZY_CEILING = 0.9  # a near miss never outranks a known synonym
-FUZZY_THRESHOLD = 0.8  # below this a column stays unmapped
-# Short headers differ by a letter and mean something else ("Stand" is not "Stadt"), so they
-# must be closer before a near miss counts.
-SHORT_THRESHOLD = 0.9
-SHORT = 6
 CONTENT_CONFIDENCE = 0.8
 _RANK = {MatchMethod.EXACT: 0, MatchMethod.SYNONYM: 1, MatchMethod.FUZZY: 2}
 
@@ -49,14 +45,13 @@ _SURNAME_BESIDE_FIRST = frozenset({"name", "naam"})
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    confidence: float
-    method: MatchMethod
+class _Entry:
     column: int
-    field: int
+    candidate: Candidate
 
     def order(self) -> tuple[float, int, int, int]:
-        return (-self.confidence, _RANK[self.method], self.column, self.field)
+        c = self.candidate
+        return (-c.confidence, _RANK[c.method], self.column, c.field)
 
 
 def match_columns(
@@ -66,103 +61,78 @@ def match_columns(
 
     Each column feeds at most one field and each field takes at most one column, except that a
     single full-name column feeds both first and last name (split) when the file has neither.
-    Every FieldSource says how it was found (method) and how sure the match is (confidence):
-    exact 1.0, synonym 0.95, fuzzy 0.8 to 0.9; weaker candidates stay unmapped. `sample` (some
-    rows of the file) lets a column whose values are email addresses fill an unmatched email
-    field.
+    Every FieldSource says how it was found (method), how sure the match is (confidence: exact
+    1.0, synonym 0.95, near miss 0.88 to 0.9, a little less for each word read around the name) and
+    why, in one line (reason); when another column also fitted the field, it is the source's
+    alternative. Weaker candidates stay unmapped. `sample` (some rows of the file) lets a column
+    whose values are email addresses fill an unmatched email field.
     """
     fields = endpoint.fields
-    exact, synonyms = _terms(fields)
-    candidates: list[_Candidate] = []
-    for ci, column in enumerate(columns):
-        norm = normalise(column)
-        if not norm:
-            continue
-        for fi in range(len(fields)):
-            candidate = _score(norm, words(column), exact[fi], synonyms[fi])
-            if candidate is not None:
-                candidates.append(_Candidate(candidate[0], candidate[1], ci, fi))
-
+    names = field_names(endpoint)
+    headers = [read_header(c) for c in columns]
+    entries = sorted(
+        (_Entry(ci, c) for ci, h in enumerate(headers) for c in candidates(h, names).values()),
+        key=_Entry.order,
+    )
     by_field: dict[int, FieldSource] = {}
     used: set[int] = set()
-    for c in sorted(candidates, key=_Candidate.order):
-        if c.column in used or c.field in by_field:
+    for e in entries:
+        fi = e.candidate.field
+        if e.column in used or fi in by_field:
             continue
-        used.add(c.column)
-        by_field[c.field] = FieldSource(
-            field=fields[c.field].key,
-            columns=(columns[c.column],),
-            confidence=round(c.confidence, 3),
-            method=c.method,
+        used.add(e.column)
+        by_field[fi] = FieldSource(
+            field=fields[fi].key,
+            columns=(columns[e.column],),
+            confidence=round(e.candidate.confidence, 3),
+            method=e.candidate.method,
+            reason=say.line(columns[e.column], fields[fi].label, e.candidate.notes),
         )
 
-    _split_full_name(columns, fields, by_field, used)
+    _split_full_name(columns, headers, fields, by_field, used)
     if sample is not None:
         _match_by_content(columns, fields, by_field, used, sample)
+    _offer_alternatives(columns, fields, entries, by_field, used)
     return Mapping(
         endpoint_id=endpoint.id,
         sources=tuple(by_field[i] for i in sorted(by_field)),
     )
 
 
-def _terms(fields: Sequence[Field]) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
-    """Per field: its exact names and its synonyms, as {normalised: words}.
-
-    A synonym two fields of the endpoint share is dropped from both (unless one field lists it
-    itself), and one that is another field's exact name is dropped: a header must never be a
-    synonym of two fields at once.
-    """
-    exact = [{normalise(n): words(n) for n in (f.key, f.label)} for f in fields]
-    all_exact = {n for e in exact for n in e}
-    own = [{normalise(s) for s in f.synonyms} for f in fields]
-    raw = [field_synonyms(f) - set(e) for f, e in zip(fields, exact, strict=True)]
-    owners: dict[str, list[int]] = {}
-    for i, terms in enumerate(raw):
-        for t in terms:
-            owners.setdefault(t, []).append(i)
-    synonyms: list[dict[str, str]] = []
-    for i, terms in enumerate(raw):
-        kept = {}
-        for t in terms:
-            if t in all_exact:
-                continue
-            claimed = owners[t]
-            if len(claimed) > 1 and not (t in own[i] and sum(t in own[j] for j in claimed) == 1):
-                continue
-            kept[t] = t  # synonyms are stored normalised: their words are the letters alone
-        synonyms.append(kept)
-    return exact, synonyms
-
-
-def _score(
-    norm: str, column_words: str, exact: dict[str, str], synonyms: dict[str, str]
-) -> tuple[float, MatchMethod] | None:
-    if norm in exact:
-        return EXACT_CONFIDENCE, MatchMethod.EXACT
-    if norm in synonyms:
-        return SYNONYM_CONFIDENCE, MatchMethod.SYNONYM
-    best = 0.0
-    for term, term_words in (*exact.items(), *synonyms.items()):
-        if min(len(term), len(norm)) < 4:
-            continue  # two- and three-letter names ("tz", "cp", "lat") match exactly or not at all
-        score = max(fuzz.ratio(norm, term), fuzz.token_sort_ratio(column_words, term_words)) / 100
-        threshold = SHORT_THRESHOLD if min(len(term), len(norm)) <= SHORT else FUZZY_THRESHOLD
-        if score >= threshold:
-            best = max(best, score)
-    if best:
-        return min(best, FUZZY_CEILING), MatchMethod.FUZZY
-    return None
+def _offer_alternatives(
+    columns: Sequence[str],
+    fields: Sequence[Field],
+    entries: Sequence[_Entry],
+    by_field: dict[int, FieldSource],
+    used: set[int],
+) -> None:
+    """Each matched field's best candidate among the columns left unmapped, with its reason."""
+    offered: set[int] = set()
+    for e in entries:  # best first
+        fi = e.candidate.field
+        source = by_field.get(fi)
+        if source is None or fi in offered or e.column in used or source.split_name is not None:
+            continue
+        offered.add(fi)
+        notes = (*e.candidate.notes, say.better(source.columns[0]))
+        alternative = Alternative(
+            column=columns[e.column],
+            confidence=round(e.candidate.confidence, 3),
+            reason=say.line(columns[e.column], fields[fi].label, notes),
+        )
+        by_field[fi] = source.model_copy(update={"alternative": alternative})
 
 
 def _concept_field(fields: Sequence[Field], concept: str) -> int | None:
     for i, f in enumerate(fields):
-        if concept in (concepts_of((f.label, *f.synonyms)) or concepts_of((f.key,))):
+        if concept in field_concepts(f):
             return i
     return None
 
 
 def _split_full_name(
     columns: Sequence[str],
+    headers: Sequence[Header],
     fields: Sequence[Field],
     by_field: dict[int, FieldSource],
     used: set[int],
@@ -171,11 +141,12 @@ def _split_full_name(
     first, last = _concept_field(fields, "first_name"), _concept_field(fields, "last_name")
     if first is None or last is None:
         return
-    free = [(ci, normalise(c)) for ci, c in enumerate(columns) if ci not in used]
+    free = [(ci, h) for ci, h in enumerate(headers) if ci not in used]
     if first not in by_field and last not in by_field:
-        for ci, norm in free:
-            if norm in _FULL_NAMES:
+        for ci, header in free:
+            if header.names_person:
                 used.add(ci)
+                notes = [] if header.norm in _FULL_NAMES else ignored_notes(header)
                 for fi, part in ((first, NamePart.FIRST), (last, NamePart.LAST)):
                     by_field[fi] = FieldSource(
                         field=fields[fi].key,
@@ -183,17 +154,21 @@ def _split_full_name(
                         split_name=part,
                         confidence=SPLIT_CONFIDENCE,
                         method=MatchMethod.SYNONYM,
+                        reason=say.line(
+                            columns[ci], fields[fi].label, [*notes, say.full_name(part)]
+                        ),
                     )
                 return
     elif first in by_field and last not in by_field:
-        for ci, norm in free:
-            if norm in _SURNAME_BESIDE_FIRST:
+        for ci, header in free:
+            if header.norm in _SURNAME_BESIDE_FIRST:
                 used.add(ci)
                 by_field[last] = FieldSource(
                     field=fields[last].key,
                     columns=(columns[ci],),
                     confidence=SPLIT_CONFIDENCE,
                     method=MatchMethod.SYNONYM,
+                    reason=say.line(columns[ci], fields[last].label, [say.surname_beside_first()]),
                 )
                 return
 
@@ -224,5 +199,6 @@ def _match_by_content(
                     columns=(column,),
                     confidence=CONTENT_CONFIDENCE,
                     method=MatchMethod.CONTENT,
+                    reason=say.line(column, f.label, [say.looks_like_emails()]),
                 )
                 break

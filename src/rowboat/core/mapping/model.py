@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-__all__ = ["Case", "FieldSource", "Mapping", "MatchMethod", "NamePart"]
+__all__ = ["Alternative", "Case", "FieldSource", "Mapping", "MatchMethod", "NamePart"]
 
 
 class Case(StrEnum):
@@ -28,6 +28,16 @@ class MatchMethod(StrEnum):
     CONTENT = "content"  # the column's values look like the field's type (e.g. emails)
     PROFILE = "profile"  # taken from a saved mapping profile
     MANUAL = "manual"  # chosen by the user or a mapping file
+
+
+class Alternative(BaseModel):
+    """A column that also fits a field but lost it to a better one, offered instead."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    column: str
+    confidence: float
+    reason: str  # one line: why it fits, and why the chosen column fits better
 
 
 class FieldSource(BaseModel):
@@ -52,6 +62,11 @@ class FieldSource(BaseModel):
     date_format: str | None = None  # strptime format for date/datetime fields, e.g. "%d.%m.%Y"
     confidence: float = 1.0  # 0..1, how sure an automatic match is
     method: MatchMethod = MatchMethod.MANUAL
+    # An automatic match explains itself in one line ("'Attendee E-mail' → Email: the role word
+    # 'Attendee' is ignored") and names the column that came second for the field, if any.
+    # Neither is written to mapping files or profiles.
+    reason: str = ""
+    alternative: Alternative | None = None
 
 
 class Mapping(BaseModel):

@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
 from rowboat.core.errors import RowboatError
-from rowboat.core.mapping import Case, MatchMethod, NamePart, apply_mapping
+from rowboat.core.mapping import Case, MatchMethod, NamePart, apply_mapping, describe
 from rowboat.core.table import Table
 from rowboat.core.templates import type_in_words
 from rowboat.gui.assets import standard_icon
@@ -140,6 +140,7 @@ class MappingModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._fields: list[Field] = []
+        self._endpoint: Endpoint | None = None
         self._mapping: Mapping | None = None
         self._samples: dict[str, list[str]] = {}
         self._sample_problem = ""
@@ -150,6 +151,7 @@ class MappingModel(QAbstractTableModel):
         self.beginResetModel()
         fields = list(endpoint.fields) if endpoint is not None else []
         self._fields = [f for f in fields if f.required] + [f for f in fields if not f.required]
+        self._endpoint = endpoint
         self._mapping = mapping if endpoint is not None else None
         self.endResetModel()
 
@@ -254,7 +256,16 @@ class MappingModel(QAbstractTableModel):
             if field.help:
                 parts.append(field.help)
             return "\n".join(parts)
-        return self._text(field, source, column, field.required and source is None)
+        text = self._text(field, source, column, field.required and source is None)
+        if column == Column.MATCH and source is not None and self._endpoint is not None:
+            # the match's one-line reason, and the column that came second for the field
+            lines = [text, describe(source, self._endpoint)]
+            if source.alternative is not None:
+                lines.append(
+                    self.tr("Also fits: {reason}").format(reason=source.alternative.reason)
+                )
+            return "\n".join(lines)
+        return text
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
