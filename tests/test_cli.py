@@ -225,9 +225,9 @@ def test_template_round_trips_through_validate(
 
 
 def test_sample_spreadsheet_validates_as_readme_says(capsys: pytest.CaptureFixture[str]) -> None:
-    from pathlib import Path
+    from rowboat.resources import sample_path
 
-    sample = Path(__file__).parents[1] / "resources" / "samples" / "attendees.xlsx"
+    sample = sample_path()
     code, data = _run_json(
         capsys, "validate", str(sample), "--endpoint", "plandocket.contacts", "--region", "DE"
     )

@@ -180,9 +180,9 @@ def test_case_and_the_whole_name_can_be_chosen(
 
 
 def test_a_date_format_is_offered_for_date_fields(qtbot: QtBot, window: MainWindow) -> None:
-    from rowboat.gui.assets import resources_dir
+    from rowboat.resources import sample_path
 
-    sessions = resources_dir() / "samples" / "sessions.xlsx"
+    sessions = sample_path("sessions.xlsx")
     _to_map(qtbot, window, sessions, "thought-industries.in-person-sessions")
     endpoint = window.session.endpoint
     assert endpoint is not None

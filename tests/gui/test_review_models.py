@@ -28,6 +28,7 @@ from rowboat.gui.models.review_model import (
     RowFilter,
     SourceRowRole,
 )
+from rowboat.resources import sample_path
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 # The offscreen platform reports what it cannot do (resize to hints, raise, grab the keyboard).
 pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support")
 
-SAMPLE = Path(__file__).parents[2] / "resources" / "samples" / "attendees.xlsx"
+SAMPLE = sample_path()
 # Positions in the sample (its rows 5 to 18 in Excel): what validation finds there.
 CHLOE, EMMA, LIAM, SOFIA, JONAS, TOTALS = 2, 7, 8, 9, 10, 12
 ANNA = 0  # the first copy of the email Liam repeats

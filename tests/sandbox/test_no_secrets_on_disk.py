@@ -14,6 +14,7 @@ import pytest
 from rowboat.cli import main
 from rowboat.core.connections.model import SYSTEMS, sandbox_secrets
 from rowboat.core.paths import config_dir, data_dir, log_dir
+from rowboat.resources import SAMPLES as SAMPLES_DIR
 from rowboat.sandbox.context import SandboxContext
 from rowboat.sandbox.server import SandboxServer
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-SAMPLES = "resources/samples"
+SAMPLES = str(SAMPLES_DIR)  # the bundled samples (package data)
 
 
 @pytest.fixture

@@ -74,14 +74,14 @@ def add_arguments(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
         description="The built-in Sandbox is started for the test; without --endpoint or "
         "--system it is tested for every system.",
     )
-    p.add_argument("name", metavar="NAME")
+    p.add_argument("name", metavar="NAME", help="the connection's name, or Sandbox")
     p.add_argument("--endpoint", metavar="ID", help="also check the connection may import here")
     p.add_argument("--system", choices=SYSTEM_KEYS, help="which system (for the Sandbox)")
 
     p = sub.add_parser(
         "remove", help="forget a connection and remove its secrets from the keychain"
     )
-    p.add_argument("name", metavar="NAME")
+    p.add_argument("name", metavar="NAME", help="the connection's name (see `connections list`)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -75,22 +75,27 @@ def add_arguments(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description="Sends what was not sent, asks the target about what may have arrived, "
         "and follows the job to its end. Nothing is sent twice.",
     )
-    p.add_argument("import_id", metavar="ID")
+    p.add_argument("import_id", metavar="ID", help="the import's id (see `jobs`)")
     p.add_argument("--rejects", metavar="OUT", help="export the rows to fix (rejected, unknown)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
     p = sub.add_parser("events", help="list the events an endpoint's rows can go into")
     p.add_argument("--endpoint", required=True, metavar="ID", help="eloqua.event-registrants or "
                    "plandocket.participants")  # fmt: skip
-    p.add_argument("--connection", default="Sandbox", metavar="NAME", help="default: Sandbox")
+    p.add_argument(
+        "--connection",
+        default="Sandbox",
+        metavar="NAME",
+        help="a saved connection (see `connections list`); default: the built-in Sandbox",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     p = sub.add_parser("jobs", help="list past imports, newest first")
-    p.add_argument("--limit", type=int, default=20, help="how many to list (20)")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="how many to list (20)")
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     p = sub.add_parser("job", help="show one import and the outcome of each row")
-    p.add_argument("import_id", metavar="ID")
+    p.add_argument("import_id", metavar="ID", help="the import's id (see `jobs`)")
     p.add_argument("--all", action="store_true", help="list every row, not only those to fix")
     p.add_argument("--rejects", metavar="OUT", help="export the rows to fix (rejected, unknown)")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")

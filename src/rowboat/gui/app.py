@@ -93,7 +93,7 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationName("Rowboat")
     app.setOrganizationName("Rowboat")
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("rowboat")
+    app.setDesktopFileName("io.github.rowboat.Rowboat")  # packaging/linux/ names it so
     app.setWindowIcon(app_icon())
     return app
 

@@ -2,31 +2,34 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QStyle
 
-__all__ = ["app_icon", "resources_dir", "sample_file", "standard_icon"]
+from rowboat import resources
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["SAMPLE_ENDPOINT", "app_icon", "resources_dir", "sample_file", "standard_icon"]
+
+SAMPLE_ENDPOINT = "plandocket.contacts"  # the endpoint the sample attendee list is made for
 
 
 def resources_dir() -> Path:
-    """resources/ of the source tree, or of a frozen build (PyInstaller unpacks to _MEIPASS)."""
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen is not None:
-        return Path(frozen) / "resources"
-    return Path(__file__).resolve().parents[3] / "resources"
+    """The package's resources folder (icons/, samples/), in a source tree, a wheel or a bundle."""
+    return resources.ICONS.parent
 
 
 def sample_file() -> Path:
     """The bundled messy attendee list that `make run` and the screenshot tour open."""
-    return resources_dir() / "samples" / "attendees.xlsx"
+    return resources.sample_path()
 
 
 def app_icon() -> QIcon:
     icon = QIcon()
-    folder = resources_dir() / "icons"
+    folder = resources.ICONS
     for name in ("rowboat.svg", "rowboat.png"):
         if (folder / name).is_file():
             icon.addFile(str(folder / name))

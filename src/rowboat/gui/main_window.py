@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from rowboat.core.mapping import ProfileStore
+from rowboat.gui.assets import SAMPLE_ENDPOINT, sample_file
 from rowboat.gui.import_desk import ImportDesk
 from rowboat.gui.mapping_keeper import MappingKeeper
 from rowboat.gui.menus import build_menus
@@ -32,7 +33,7 @@ from rowboat.gui.pages.open_page import OpenPage
 from rowboat.gui.pages.submit_page import SubmitPage
 from rowboat.gui.pages.target_page import TargetPage
 from rowboat.gui.review_step import ReviewStep
-from rowboat.gui.session import ImportSession
+from rowboat.gui.session import SANDBOX, ImportSession
 from rowboat.gui.table_loader import TableLoader
 from rowboat.gui.validation_runner import ValidationRunner
 from rowboat.gui.view_state import ViewState
@@ -198,6 +199,7 @@ class MainWindow(QMainWindow):
         self.sending.busy_changed.connect(self._refresh)
         self.review_step.edited.connect(self.submit_page.refresh)
         self.open_page.recent_files_changed.connect(self.menu_actions.refresh_recent)
+        self.open_page.start.sample_requested.connect(self.try_sample)
         self.map_page.status.connect(self.show_status)
         self.loader.failed.connect(self._on_read_failed)
         self.loader.finished.connect(self._on_read)
@@ -397,6 +399,14 @@ class MainWindow(QMainWindow):
     def open_file(self, path: str | Path) -> None:
         self.go_to(Step.OPEN)
         self.open_page.open_file(Path(path))
+
+    @Slot()
+    def try_sample(self) -> None:
+        """The first run's tour by hand: the bundled sample, for the endpoint it was made for,
+        with the built-in Sandbox whatever connection was used last, so nothing real is sent."""
+        self.target_page.select_endpoint(SAMPLE_ENDPOINT)
+        self.target_page.connection.setCurrentText(SANDBOX)
+        self.open_file(sample_file())
 
     @Slot()
     def _on_read(self) -> None:

@@ -42,7 +42,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, help="makes faults and ids repeat from run to run")
     parser.add_argument("--state", metavar="FILE", help="keep state in this SQLite file")
     parser.add_argument(
-        "--job-seconds", type=float, default=4.0, help="how long jobs and syncs take at least (4)"
+        "--job-seconds",
+        type=float,
+        default=4.0,
+        metavar="S",
+        help="how long jobs and syncs take at least (4)",
     )
     parser.add_argument("--access-log", action="store_true", help="print every request")
     faults = parser.add_argument_group(

@@ -1,6 +1,7 @@
 """Writes the sample spreadsheets Rowboat ships: messy on purpose, like the files coordinators hold.
 
-Run `python resources/samples/make_samples.py` after changing it; the xlsx files are committed.
+Run `.venv/bin/python scripts/make_samples.py` after changing it; the xlsx files it writes into
+src/rowboat/resources/samples/ are committed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-HERE = Path(__file__).parent
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "rowboat" / "resources" / "samples"
 
 ATTENDEE_HEADERS = [
     "First name", "Last name", "E-mail address", "Mobile", "Company", "City", "Country",
@@ -84,5 +85,5 @@ def write_sessions(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    write_attendees(HERE / "attendees.xlsx")
-    write_sessions(HERE / "sessions.xlsx")
+    write_attendees(SAMPLES / "attendees.xlsx")
+    write_sessions(SAMPLES / "sessions.xlsx")
