@@ -162,3 +162,23 @@ def test_garbage_is_collected_by_a_timer_on_the_gui_thread(qapp: QApplication) -
     assert gc.isenabled()
     if not was_enabled:
         gc.disable()
+
+
+def test_no_screen_gets_a_plain_sentence_not_a_qt_abort() -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                             "QT_QPA_PLATFORM")}  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "rowboat", "gui"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("rowboat: There is no screen to open Rowboat's window on")
+    assert "Traceback" not in done.stderr

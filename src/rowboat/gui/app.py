@@ -179,6 +179,12 @@ def main(path: str | None = None, tour_dir: str | None = None) -> int:
     """`rowboat gui [FILE] [--screenshot-tour DIR]`: the window (on FILE if given), or the tour."""
     if tour_dir is not None and QApplication.instance() is None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the tour draws without a screen
+    elif QApplication.instance() is None and not _has_screen():
+        # Qt would abort the process with a message only the log shows.
+        raise RowboatError(
+            "There is no screen to open Rowboat's window on (no DISPLAY or WAYLAND_DISPLAY).",
+            hint="Start Rowboat from a desktop session, or use the command line: rowboat --help",
+        )
     log_file = setup_logging()
     qInstallMessageHandler(_qt_message)
     app = create_application(sys.argv[:1])
@@ -196,6 +202,14 @@ def main(path: str | None = None, tour_dir: str | None = None) -> int:
         return _run_window(app, log_file, Path(path) if path else None)
     finally:
         collector.stop()
+
+
+def _has_screen() -> bool:
+    """Whether Qt can open a window here: always on Windows and macOS; on Linux and the BSDs
+    when an X or Wayland display is named, or a platform (such as offscreen) is chosen."""
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
 
 
 def _run_window(app: QApplication, log_file: Path, path: Path | None) -> int:
