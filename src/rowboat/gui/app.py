@@ -12,11 +12,11 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import platformdirs
 from PySide6.QtCore import (
     QCoreApplication,
     QMessageLogContext,
     QObject,
+    QSettings,
     QTimer,
     QtMsgType,
     Slot,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rowboat import __version__
 from rowboat.core.errors import RowboatError
+from rowboat.core.paths import config_dir, log_dir
 from rowboat.gui.assets import app_icon
 from rowboat.gui.garbage import GarbageCollector
 
@@ -57,7 +58,7 @@ _QT_LEVELS = {
 
 
 def log_file_path() -> Path:
-    return Path(platformdirs.user_log_dir("Rowboat", appauthor=False)) / "rowboat.log"
+    return log_dir() / "rowboat.log"
 
 
 def setup_logging(path: Path | None = None) -> Path:
@@ -95,6 +96,10 @@ def create_application(argv: list[str]) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("io.github.rowboat.Rowboat")  # packaging/linux/ names it so
     app.setWindowIcon(app_icon())
+    if os.environ.get("ROWBOAT_HOME", "").strip():
+        # ROWBOAT_HOME keeps every file in one folder: the window's view state too.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(config_dir()))
     return app
 
 
