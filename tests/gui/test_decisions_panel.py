@@ -122,3 +122,34 @@ def test_map_step_shows_the_field_decisions_and_a_date_order_override_rereads_th
     result = window.session.result
     assert result is not None
     assert result.values["startDate"].tolist()[0] == "2026-03-04T09:00:00"
+
+
+def test_map_step_region_for_local_phones_can_be_chosen_and_rechecks_them(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    window.session.set_options(ValidationOptions(default_region="US", region_source="locale"))
+    path = tmp_path / "people.csv"
+    path.write_text("Email,Phone\nanna@example.de,030 1234567\n", encoding="utf-8")
+    open_and_wait(qtbot, window, path)
+    assert window.go_to(Step.TARGET)
+    assert window.target_page.select_endpoint("plandocket.contacts")
+    assert window.go_to(Step.MAP)
+    wait_for_result(qtbot, window)
+    combo = window.map_page.decisions.controls[(Kind.REGION, None)]
+    assert isinstance(combo, QComboBox)
+    assert combo.currentData() == "US"
+    with qtbot.waitSignal(window.session.options_changed, timeout=TIMEOUT_MS):
+        combo.setCurrentIndex(combo.findData("DE"))
+        combo.activated.emit(combo.currentIndex())
+    qtbot.waitUntil(
+        lambda: (
+            window.session.result is not None
+            and window.session.result.options.default_region == "DE"
+        ),
+        timeout=TIMEOUT_MS,
+    )
+    result = window.session.result
+    assert result is not None
+    assert result.values["phone"].tolist() == ["+49301234567"]
+    region = next(d for d in result.decisions if d.kind is Kind.REGION)
+    assert (region.value, region.settled) == ("DE", True)

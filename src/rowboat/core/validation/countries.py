@@ -8,7 +8,7 @@ import unicodedata
 from functools import cache
 from pathlib import Path
 
-__all__ = ["calling_code", "country_code", "fold"]
+__all__ = ["calling_code", "country_code", "fold", "phone_regions"]
 
 # Common spellings and alpha-3 codes that the locale data does not hold.
 _EXTRA = {
@@ -88,6 +88,11 @@ def country_code(value: str) -> str | None:
 def calling_code(region: str) -> str:
     """The calling code of a country ("DE" -> "49"); "" for a code that has none."""
     return _table()["calling_codes"].get(region.upper(), "")
+
+
+def phone_regions() -> list[tuple[str, str]]:
+    """(code, calling code) of every region phones can be read in, by code: ("DE", "49")."""
+    return sorted(_table()["calling_codes"].items())
 
 
 if __name__ == "__main__":

@@ -209,7 +209,7 @@ def region_decision(facts: list[PhoneFacts], options: ValidationOptions) -> Deci
         f"{local:,} of {total:,} phone numbers have no country code (+…); they are read as "
         f"{options.default_region.upper()} numbers because {source}.",
         options.region_source == "given",
-        "--region CC (such as DE or FR); in the desktop app, the region of your computer",
+        "--region CC (such as DE or FR); in the desktop app, the region beside this decision",
         None,
         options.default_region.upper(),
     )

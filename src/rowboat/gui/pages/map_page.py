@@ -3,6 +3,7 @@ columns left out, remembered mappings and an empty template to download."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rowboat.core.decisions import Kind as DecisionKind
 from rowboat.core.mapping.overrides import FIELD_OVERRIDES, override_field
 from rowboat.gui.mapping_edits import (
     SetSource,
@@ -261,6 +263,14 @@ class MapPage(QWidget):
     @Slot(object, object)
     def _on_override(self, decision: Decision, value: str | None) -> None:
         """A field's decision overridden in the decisions panel: one undoable mapping edit."""
+        if decision.kind is DecisionKind.REGION and value:
+            # The region is an option of the whole check, not of one field's mapping.
+            options = self._session.options
+            if value != options.default_region:
+                self._session.set_options(
+                    replace(options, default_region=value, region_source="given")
+                )
+            return
         mapping = self._session.mapping
         if mapping is None or decision.subject is None or decision.kind not in FIELD_OVERRIDES:
             return

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from rowboat.core.decisions import DateOrder, Kind, NameOrder
+from rowboat.core.validation.countries import phone_regions
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -147,6 +148,11 @@ class DecisionsPanel(QFrame):
                 ],
                 chosen,
             )
+        if d.kind is Kind.REGION:
+            regions: list[tuple[str, str | None]] = [
+                (f"{code} (+{calling})", code) for code, calling in phone_regions()
+            ]
+            return self._combo(regions, d.value)
         checks = {
             Kind.SERIAL_DATES: (tr("Read Excel date numbers as dates"), d.value == "yes"),
             Kind.HIDDEN_ROWS: (tr("Leave out hidden rows"), d.settled),
