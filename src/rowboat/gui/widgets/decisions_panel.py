@@ -109,6 +109,7 @@ class DecisionsPanel(QFrame):
         control = self._control(d, mapping)
         if control is not None:
             control.setAccessibleName(f"{d.what}")
+            control.setAccessibleDescription(d.evidence)
             self.controls[(d.kind, d.subject)] = control
             self._shown[control] = d
             self._grid.addWidget(control, row, 2, Qt.AlignmentFlag.AlignTop)
