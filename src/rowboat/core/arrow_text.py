@@ -38,7 +38,7 @@ def as_arrow(series: pd.Series) -> pa.Array:
         values = values.combine_chunks()
     if not pa.types.is_large_string(values.type):
         values = values.cast(pa.large_string())
-    return pc.fill_null(values, scalar(""))
+    return pc.fill_null(values, scalar("")) if values.null_count else values
 
 
 def as_series(values: pa.Array, index: pd.Index | None = None) -> pd.Series:

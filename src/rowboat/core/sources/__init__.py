@@ -43,7 +43,8 @@ from rowboat.core.sources.text import (
     check_line_lengths,
     clean_controls,
     columns_of,
-    decode,
+    contains,
+    decode_text,
     fast_body,
     read_head,
     read_records,
@@ -99,21 +100,27 @@ def open_table(
     if fmt in {"csv", "tsv", "txt"}:
         check_text_size(path, path.stat().st_size)
         raw = path.read_bytes()
-        text, used = decode(path, raw, encoding)
-        data = utf8_bytes(raw, text, used)
+        decoded = decode_text(path, raw, encoding)
+        used = decoded.used
+        data = utf8_bytes(raw, decoded)
         check_line_lengths(path, data)
         quoting = quote is not None
-        delim = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(text))
+        delim = delimiter or ("\t" if fmt == "tsv" else sniff_delimiter(decoded.head))
         head = read_head(
-            path, text, delim, max(HEADER_SCAN_ROWS, header_row or 0) + 6, quote=quoting
+            path,
+            decoded.head,
+            delim,
+            max(HEADER_SCAN_ROWS, header_row or 0) + 6,
+            quote=quoting,
+            whole=decoded.whole,
         )
         h = header_row - 1 if header_row else find_header(head[:HEADER_SCAN_ROWS])
         header = head[h] if h < len(head) else []
         width = max((len(r) for r in head[h:]), default=0)
         check_width(path, width)
-        columns = fast_body(data, text, delim, h, width, quote=quoting)
+        columns = fast_body(data, delim, h, width, quote=quoting)
         if columns is None:
-            body = read_records(path, text, delim, quote=quoting)[h + 1 :]
+            body = read_records(path, decoded.whole(), delim, quote=quoting)[h + 1 :]
             width = max([len(header), *(len(r) for r in body)])
             check_width(path, width)
             columns = columns_of(body, width)
@@ -127,7 +134,7 @@ def open_table(
         decisions.append(encoding_decision(used, encoding is not None, encoding_reason(used, raw)))
         suffix = path.suffix.lower() if fmt == "tsv" and not delimiter else ""
         decisions.append(delimiter_decision(delim, delimiter is not None, suffix, head[h:]))
-        decisions.append(quote_decision(quote, quoting and '"' in text))
+        decisions.append(quote_decision(quote, quoting and contains(data, b'"')))
         labels = looks_like_header(header)
     else:
         from rowboat.core.sources.excel import read_workbook

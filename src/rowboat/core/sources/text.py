@@ -25,6 +25,7 @@ from rowboat.core.sources.limits import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 __all__ = [
@@ -51,35 +52,95 @@ CONTROL_CHARACTERS = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _FAST_FROM_CHARS = 1 << 18  # below about 5,000 rows the csv module alone is quick enough
 
 
-def utf8_bytes(raw: bytes, text: str, encoding: str) -> bytes:
+# Whole-file work on a large text is done a slice at a time: one C call over 100 MB holds the
+# interpreter lock for a few hundred milliseconds, and the desktop window, which reads files on a
+# worker thread, would freeze that long. Slices of 4 MB cost about a millisecond each.
+_SLICE = 1 << 22
+
+
+def decode_in_slices(raw: bytes | memoryview, encoding: str, errors: str = "strict") -> str:
+    """bytes.decode, a slice at a time (the same text and the same errors)."""
+    if len(raw) <= _SLICE:
+        return bytes(raw).decode(encoding, errors)
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    view = memoryview(raw)
+    parts = [decoder.decode(view[i : i + _SLICE]) for i in range(0, len(view), _SLICE)]
+    parts.append(decoder.decode(b"", final=True))
+    return "".join(parts)
+
+
+def contains(data: bytes, *needles: bytes) -> bool:
+    """Whether any of the (short) needles occurs in `data`, searched a slice at a time."""
+    overlap = max(len(n) for n in needles) - 1
+    for start in range(0, len(data), _SLICE):
+        end = min(len(data), start + _SLICE + overlap)
+        if any(data.find(n, start, end) >= 0 for n in needles):
+            return True
+    return False
+
+
+def utf8_bytes(raw: bytes, text: DecodedText) -> bytes:
     """The file as UTF-8 without a BOM: its own bytes when it already is, else re-encoded."""
-    if encoding == "utf-8":
+    if text.used == "utf-8":
         return raw
-    if encoding == "utf-8-sig":
+    if text.used == "utf-8-sig":
         return raw[len(codecs.BOM_UTF8) :]
-    return text.encode("utf-8")
+    return text.whole().encode("utf-8")
+
+
+class DecodedText:
+    """A file's text, decoded a slice at a time: `head` (the first _SAMPLE_BYTES * 2 bytes'
+    worth) at once, `whole()` only when something needs all of it. Making one string of a 100 MB
+    file holds the interpreter lock for about 0.1 s; the fast reader needs only the bytes."""
+
+    def __init__(self, raw: bytes | memoryview, encoding: str, errors: str, used: str) -> None:
+        self._raw = raw
+        self._encoding = encoding
+        self._errors = errors
+        self.used = used  # the encoding's name as Rowboat reports it ("utf-8-sig", "cp1252")
+        cut = min(len(raw), _SAMPLE_BYTES * 2)
+        decoder = codecs.getincrementaldecoder(encoding)(errors)
+        self.complete = cut == len(raw)
+        self.head = decoder.decode(bytes(raw[:cut]), final=self.complete)
+        self._whole: str | None = self.head if self.complete else None
+
+    def whole(self) -> str:
+        if self._whole is None:
+            self._whole = decode_in_slices(self._raw, self._encoding, self._errors)
+        return self._whole
 
 
 def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
     """(text, encoding used): BOMs first, then strict UTF-8, then charset-normalizer's guess."""
+    found = decode_text(path, raw, encoding)
+    return found.whole(), found.used
+
+
+def decode_text(path: Path, raw: bytes, encoding: str | None) -> DecodedText:
+    """The file's text (see DecodedText): BOMs first, then strict UTF-8 (every byte checked),
+    then charset-normalizer's guess."""
     if encoding:
         try:
-            return raw.decode(encoding), encoding
+            codecs.lookup(encoding)
+            _check_decodes(raw, encoding)
         except (LookupError, UnicodeDecodeError) as exc:
             raise NotASpreadsheet(
                 f"'{path.name}' cannot be read as {encoding}.",
                 hint="Leave the encoding to Rowboat, or pick the one the file was saved with.",
                 detail=str(exc),
             ) from exc
+        return DecodedText(raw, encoding, "strict", encoding)
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        return DecodedText(memoryview(raw)[3:], "utf-8", "replace", "utf-8-sig")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16", errors="replace"), "utf-16"
+        return DecodedText(raw, "utf-16", "replace", "utf-16")
     if raw[:4096].count(b"\x00") <= BINARY_CONTROLS:  # a stray NUL is still UTF-8
         try:
-            return raw.decode("utf-8"), "utf-8"
+            _check_decodes(raw, "utf-8")
         except UnicodeDecodeError:
             pass
+        else:
+            return DecodedText(raw, "utf-8", "strict", "utf-8")
     from charset_normalizer import from_bytes
 
     matches = from_bytes(raw[:_SAMPLE_BYTES])
@@ -99,7 +160,16 @@ def decode(path: Path, raw: bytes, encoding: str | None) -> tuple[str, str]:
             hint="Open it in Excel and save it again as .xlsx or CSV.",
         )
     name = "cp1252" if name in {"latin_1", "iso8859_1", "windows_1252"} else name
-    return raw.decode(name, errors="replace"), name.replace("_", "-")
+    return DecodedText(raw, name, "replace", name.replace("_", "-"))
+
+
+def _check_decodes(raw: bytes, encoding: str) -> None:
+    """UnicodeDecodeError unless every byte decodes (a slice at a time, nothing kept)."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    view = memoryview(raw)
+    for start in range(0, len(view), _SLICE):
+        decoder.decode(view[start : start + _SLICE])
+    decoder.decode(b"", final=True)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -205,25 +275,38 @@ def _quoting(quote: bool) -> Literal[0, 3]:
 
 
 def read_head(
-    path: Path, text: str, delimiter: str, count: int, *, quote: bool = True
+    path: Path,
+    text: str,
+    delimiter: str,
+    count: int,
+    *,
+    quote: bool = True,
+    whole: Callable[[], str] | None = None,
 ) -> list[list[str]]:
     """The first `count` records (a quoted line break stays inside its record; with `quote`
-    False a quote is a character like any other)."""
+    False a quote is a character like any other). `text` may be only the file's beginning,
+    with `whole()` giving all of it when the beginning is not enough."""
     _check_text(path, text)
     # A prefix holds the top of a big file; its cut-off last record is never among the first
     # `count` unless the prefix holds no more than that, and then the whole text is read.
-    for sample in (text[:_SAMPLE_BYTES], text):
+    prefix = text[:_SAMPLE_BYTES]
+    last = whole is None and len(prefix) == len(text)
+    records: list[list[str]] = []
+    for sample in (prefix, None):
+        if sample is None:
+            sample = whole() if whole is not None else text
+            last = True
         reader = csv.reader(
             io.StringIO(sample, newline=""), delimiter=delimiter, quoting=_quoting(quote)
         )
-        records: list[list[str]] = []
+        records = []
         try:
             records.extend(itertools.islice(reader, count + 1))
         except csv.Error as exc:
-            if len(sample) < len(text):
+            if not last:
                 continue  # a quote the prefix cut in half: read the whole text
             raise _unreadable(path, exc, len(records) + 1) from exc
-        if len(records) > count or len(sample) == len(text):
+        if len(records) > count or last:
             break
     return records[:count]
 
@@ -250,7 +333,7 @@ def columns_of(records: list[list[str]], width: int) -> list[pa.Array]:
 
 
 def fast_body(
-    data: bytes, text: str, delimiter: str, header_index: int, width: int, *, quote: bool = True
+    data: bytes, delimiter: str, header_index: int, width: int, *, quote: bool = True
 ) -> list[pa.Array] | None:
     """The rows below the header parsed by pyarrow from the file's UTF-8 bytes, or None where
     only the csv module numbers rows right: blank lines (pyarrow drops them), rows of uneven
@@ -258,9 +341,10 @@ def fast_body(
     seen near the header: every column up to it is read as text, never as a number."""
     import pyarrow.csv as pacsv
 
-    if len(text) < _FAST_FROM_CHARS:
+    if len(data) < _FAST_FROM_CHARS:
         return None
-    if "\n\n" in text or "\n\r\n" in text or "\r\r" in text:
+    # `data` is the file's text as UTF-8: ASCII searched in it finds the same as in the text.
+    if contains(data, b"\n\n", b"\n\r\n", b"\r\r"):
         return None
     try:
         table = pacsv.read_csv(
@@ -272,7 +356,7 @@ def fast_body(
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter,
                 quote_char='"' if quote else False,
-                newlines_in_values=quote and '"' in text,
+                newlines_in_values=quote and contains(data, b'"'),
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": pa.large_string() for i in range(width)},

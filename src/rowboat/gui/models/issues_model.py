@@ -123,6 +123,23 @@ def kind_of(code: str) -> str:
     return code.split(".", 1)[0]
 
 
+ProblemGroups = list[tuple[str, str, list[int]]]  # (field key, kind, ascending positions)
+
+
+def group_problems(issues: pd.DataFrame) -> ProblemGroups:
+    """The issue table grouped by field and kind (vectorised; safe on any thread)."""
+    if not len(issues):
+        return []
+    # A code's kind is its text before the first dot: split once per distinct code.
+    codes = issues["code"]
+    kinds = codes.map({c: kind_of(str(c)) for c in pd.unique(codes)})
+    frame = pd.DataFrame({"field": issues["field"], "kind": kinds, "pos": issues["pos"]})
+    return [
+        (str(key), str(kind), np.unique(rows.to_numpy(dtype=np.int64)).tolist())
+        for (key, kind), rows in frame.groupby(["field", "kind"], sort=False)["pos"]
+    ]
+
+
 @dataclass
 class _Group:
     """One kind of problem in one field, and the rows that have it (ascending positions)."""
@@ -146,21 +163,20 @@ class IssuesModel(QAbstractItemModel):
         self._next = 1
         self._field_order: dict[str, int] = {}
 
-    def set_edits(self, edits: ReviewEdits) -> None:
-        """Group every current problem (one vectorised pass over the issue table)."""
+    def set_edits(self, edits: ReviewEdits, groups: ProblemGroups | None = None) -> None:
+        """Group every current problem; `groups` (from group_problems, worked out on a worker
+        for a big file) when they are known already."""
         self.beginResetModel()
         self._edits = edits
         endpoint = edits.result.endpoint
         self._field_order = {f.key: i for i, f in enumerate(endpoint.fields)}
         self._groups, self._by_key, self._by_ident = [], {}, {}
-        issues = edits.apply_edits().issues
-        if len(issues):
-            kinds = pd.Series([kind_of(str(c)) for c in issues["code"]], index=issues.index)
-            frame = pd.DataFrame({"field": issues["field"], "kind": kinds, "pos": issues["pos"]})
-            for (key, kind), rows in frame.groupby(["field", "kind"], sort=False)["pos"]:
-                group = self._new_group(str(key), str(kind))
-                group.rows = np.unique(rows.to_numpy(dtype=np.int64)).tolist()
-            self._groups.sort(key=self._order)
+        if groups is None:
+            groups = group_problems(edits.apply_edits().issues)
+        for key, kind, rows in groups:
+            group = self._new_group(key, kind)
+            group.rows = rows
+        self._groups.sort(key=self._order)
         self.endResetModel()
 
     def _blocker(self, key: str, kind: str) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QLocale, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QUndoStack
@@ -35,7 +35,12 @@ from PySide6.QtWidgets import (
 from rowboat.core.reports import export_invalid, export_table
 from rowboat.core.validation import ReviewEdits
 from rowboat.gui.delegates import CellDelegate, problem_icon
-from rowboat.gui.models.issues_model import ColumnRole, IssuesModel
+from rowboat.gui.models.issues_model import (
+    ColumnRole,
+    IssuesModel,
+    ProblemGroups,
+    group_problems,
+)
 from rowboat.gui.models.review_model import PROBLEMS, PositionRole, ReviewModel, RowFilter
 from rowboat.gui.review_table import ReviewTable
 from rowboat.gui.workers import Workers
@@ -66,6 +71,13 @@ def _export(
 
 def _prepare(edits: ReviewEdits, report: Reporter) -> Preparation:
     return edits.prepare()
+
+
+_GROUP_ASIDE = 20_000  # problems beyond which they are grouped on a worker
+
+
+def _group(edits: ReviewEdits, report: Reporter) -> tuple[ReviewEdits, ProblemGroups]:
+    return edits, group_problems(edits.result.issues)
 
 
 class ReviewPage(QWidget):
@@ -110,7 +122,15 @@ class ReviewPage(QWidget):
             self._undo_stack.clear()
         self._edits = edits
         self.model.set_edits(edits)
-        self.issues.set_edits(edits)
+        if len(result.issues) > _GROUP_ASIDE:
+            # Grouping a big file's problems takes tens of milliseconds: done on a worker, the
+            # panel fills when it is done.
+            self.issues.set_edits(edits, groups=[])
+            self._workers.start(
+                partial(_group, edits), "grouping the problems", finished=self._on_grouped
+            )
+        else:
+            self.issues.set_edits(edits)
         self._size_columns()
         self._show_blockers(result.blockers)
         self._show_counts()
@@ -386,6 +406,12 @@ class ReviewPage(QWidget):
         self._show_counts()
         self.status.clear()
         self.edited.emit()
+
+    @Slot(object)
+    def _on_grouped(self, done: object) -> None:
+        edits, groups = cast("tuple[ReviewEdits, ProblemGroups]", done)  # what _group returned
+        if edits is self._edits:  # edits made meanwhile: group what stands now instead
+            self.issues.set_edits(edits, None if edits.changed_rows else groups)
 
     @Slot(object)
     def _on_prepared(self, prepared: object) -> None:
