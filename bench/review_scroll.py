@@ -79,7 +79,7 @@ def main() -> int:
     filter_ms = timed(lambda: page.set_filter(RowFilter.INVALID))
     timed(lambda: page.set_filter(RowFilter.ALL))
     email = page.model.columns.index("E-mail address") + 1
-    sort_ms = timed(lambda: page.model.sort(email))
+    sort_ms, sort_stall_ms = _sort_aside(app, page.model, email)
     timed(lambda: page.model.sort(-1))
 
     # Scroll to the end in steps while a heartbeat notes every turn of the event loop.
@@ -140,7 +140,10 @@ def main() -> int:
     print(f"show the page:            {shown_ms:>8.0f} ms")
     print(f"indexes for edits:        {prepare_ms:>8.0f} ms (built aside by a worker)")
     print(f"show only the invalid:    {filter_ms:>8.0f} ms")
-    print(f"sort by email:            {sort_ms:>8.0f} ms")
+    print(
+        f"sort by email:            {sort_ms:>8.0f} ms on a worker; longest stall "
+        f"{sort_stall_ms:.0f} ms"
+    )
     print(
         f"scroll to the end:        {scroll_ms:>8.0f} ms in {SCROLL_STEPS} steps; longest stall "
         f"{stall_ms:.0f} ms (target <= {STALL_TARGET_MS:.0f} ms){'' if ok else '  MISSED'}"
@@ -150,6 +153,31 @@ def main() -> int:
     print(f"corrected result:         {corrected_ms:>8.0f} ms")
     page.close()
     return 0 if ok else 1
+
+
+def _sort_aside(app: object, model: object, column: int) -> tuple[float, float]:
+    """(ms until the sorted rows show, longest stall of the event loop meanwhile)."""
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+
+    from rowboat.gui.models.review_model import ReviewModel
+
+    assert isinstance(model, ReviewModel)
+    clock = QElapsedTimer()
+    clock.start()
+    beats: list[int] = [0]
+    heartbeat = QTimer()
+    heartbeat.setInterval(HEARTBEAT_MS)
+    heartbeat.timeout.connect(lambda: beats.append(clock.elapsed()))
+    loop = QEventLoop()
+    model.sorting.connect(lambda busy: None if busy else loop.quit())
+    heartbeat.start()
+    model.sort(column)
+    if model.sorting_aside:
+        loop.exec()
+    heartbeat.stop()
+    done = clock.elapsed()
+    gaps = [b - a for a, b in zip(beats, [*beats[1:], done], strict=True)]
+    return float(done), float(max(gaps) - HEARTBEAT_MS)
 
 
 if __name__ == "__main__":

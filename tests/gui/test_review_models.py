@@ -18,6 +18,7 @@ from rowboat.core.mapping import match_columns
 from rowboat.core.sources import open_table
 from rowboat.core.targets import get_endpoint
 from rowboat.core.validation import ReviewEdits, ValidationOptions, validate
+from rowboat.gui.models import review_model
 from rowboat.gui.models.issues_model import ColumnRole, IssuesModel
 from rowboat.gui.models.review_model import (
     PROBLEMS,
@@ -245,6 +246,27 @@ def test_sorting_orders_the_rows_by_a_column_and_minus_one_restores_the_file(
     first = [model.position(r) for r in range(6)]
     assert first == [CHLOE, EMMA, LIAM, SOFIA, JONAS, TOTALS]
     model.sort(-1)
+    assert [model.position(r) for r in range(model.rowCount())] == list(range(13))
+
+
+def test_a_big_table_is_sorted_on_a_worker_and_a_later_sort_wins(
+    model: ReviewModel, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(review_model, "SORT_ASIDE_ROWS", 1)  # the sample counts as big
+    name = model.columns.index("First name") + 1
+    seen: list[bool] = []
+    model.sorting.connect(seen.append)  # emitted on this thread (the workers' relay)
+    model.sort(name)
+    assert model.sorting_aside  # the rows keep their order until the answer comes
+    assert [model.position(r) for r in range(3)] == [0, 1, 2]
+    qtbot.waitUntil(lambda: seen == [True, False], timeout=5000)
+    assert [model.index(r, 1).data() for r in range(3)] == ["Anna", "Chloé", "Ella"]
+
+    model.sort(name, Qt.SortOrder.DescendingOrder)  # aside again ...
+    model.sort(-1)  # ... and superseded at once: the file's order stays
+    assert not model.sorting_aside
+    assert QThreadPool.globalInstance().waitForDone(5000)
+    qtbot.wait(20)  # the worker's answer arrives, and is dropped
     assert [model.position(r) for r in range(model.rowCount())] == list(range(13))
 
 

@@ -69,6 +69,15 @@ class ReviewEdits:
             self._originals[column] = as_arrow(self.result.table.frame[column])
         return self._originals[column]
 
+    def column(self, column: str) -> pa.Array:
+        """One column's texts now, edits applied (Arrow, immutable: a worker may read it while
+        editing goes on)."""
+        cells = self._edits.get(column)
+        if not cells:
+            return self.original(column)
+        positions = sorted(cells)
+        return _patched(self.original(column), positions, [cells[p] for p in positions])
+
     def text(self, pos: int, column: str) -> str:
         edited = self._edits.get(column)
         if edited is not None and pos in edited:

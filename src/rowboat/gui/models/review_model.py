@@ -1,8 +1,10 @@
 """ReviewModel: the review table over a ValidationResult and its edits, without copying a row.
 
 The model keeps the file's columns as Arrow arrays (through ReviewEdits) and a numpy array of the
-visible positions: All / Valid / Invalid is a mask over the valid flags and sorting an argsort of
-one key per row, never a Python call per row (a proxy model would make a million of them).
+visible positions: All / Valid / Invalid is a mask over the valid flags and sorting a place per
+row (core.validation.row_order), never a Python call per row (a proxy model would make a million
+of them). A big table's order is computed on a worker, so a click on a header never freezes the
+window.
 (Longer than most modules: one model's roles, editing and row order, which share its state.)
 """
 
@@ -10,11 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -26,9 +27,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QGuiApplication
 
-from rowboat.core.arrow_text import as_arrow, filled_mask
+from rowboat.core.validation.row_order import by_column, fix_first, visible_rows
 from rowboat.gui.delegates import edited_font, edited_tint, problem_icon, problem_tint
 from rowboat.gui.review_commands import EditCellCommand
+from rowboat.gui.workers import Workers
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -91,6 +93,7 @@ class _RowView:
 
 
 _RULE_CODES = frozenset({"one_of", "end_before_start"})  # core's rules across fields
+SORT_ASIDE_ROWS = 100_000  # from here a sort takes over ~50 ms, so it runs on a worker
 PROBLEMS = 0  # the first column says what is wrong with the row; the file's columns follow
 
 
@@ -101,6 +104,7 @@ class ReviewModel(QAbstractTableModel):
     """
 
     changed = Signal(object)
+    sorting = Signal(bool)  # True while a big table's order is computed aside, then False
 
     def __init__(self, undo_stack: QUndoStack, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -110,7 +114,10 @@ class ReviewModel(QAbstractTableModel):
         self._rows: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
         self._row_of: npt.NDArray[np.int64] = np.empty(0, dtype=np.int64)
         self._filter = RowFilter.ALL
-        self._sort_key: npt.NDArray[np.int64] | None = None  # display order, one per position
+        self._sort_key: npt.NDArray[np.int64] | None = None  # each position's place, or None
+        self._sort_request = 0  # the latest sort asked for; an older one's answer is dropped
+        self._sorting_aside = False
+        self._workers = Workers(self)
         self._cache: dict[int, _RowView] = {}
         self._cells_of: dict[tuple[str, str, str | None], tuple[int, ...]] = {}
         self._labels: dict[str, str] = {}
@@ -161,6 +168,8 @@ class ReviewModel(QAbstractTableModel):
         self._cache.clear()
         self._pending.clear()
         self._sort_key = None
+        self._sort_request += 1
+        self._set_sorting(False)
         self._rows = self._visible()
         self._blocks.clear()
         self._index_rows()
@@ -437,11 +446,7 @@ class ReviewModel(QAbstractTableModel):
         return valid if self._filter is RowFilter.VALID else ~valid
 
     def _visible(self) -> npt.NDArray[np.int64]:
-        mask = self._mask()
-        rows = np.arange(len(self.edits), dtype=np.int64) if mask is None else np.flatnonzero(mask)
-        if self._sort_key is not None:
-            rows = rows[np.argsort(self._sort_key[rows], kind="stable")]
-        return rows.astype(np.int64)
+        return visible_rows(self._sort_key, self._mask(), len(self.edits))
 
     def _index_rows(self) -> None:
         self._row_of = np.full(len(self.edits), -1, dtype=np.int64)
@@ -493,37 +498,53 @@ class ReviewModel(QAbstractTableModel):
             self.endInsertRows()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Order the rows by one column (np.argsort of one key per row); -1 restores the file's
-        order. Problems sorts the rows needing a fix first."""
+        """Order the rows by one column; -1 restores the file's order, Problems puts the rows
+        needing a fix first. From SORT_ASIDE_ROWS rows the order is computed on a worker and
+        applied when it arrives (`sorting` tells when); a later sort supersedes it."""
         if self._edits is None:
             return
-        self._sort_key = self._key(column, order)
-        self._relayout()
-
-    def _key(self, column: int, order: Qt.SortOrder) -> npt.NDArray[np.int64] | None:
-        """One integer per position whose ascending order is the display order (ties in file
-        order)."""
+        self._sort_request += 1
         descending = order == Qt.SortOrder.DescendingOrder
-        n = len(self.edits)
         if column == PROBLEMS:
-            fix_first = ~self.edits.valid if not descending else self.edits.valid
-            return np.where(fix_first, 0, n).astype(np.int64) + np.arange(n, dtype=np.int64)
+            self._apply_order(fix_first(self.edits.valid, descending=descending))
+            return
         if not 0 < column <= len(self._columns):
-            return None
-        values = as_arrow(self.edits.table().frame[self._columns[column - 1]])
-        keys: pa.Array = pc.utf8_lower(values)
-        filled = filled_mask(values)
-        if filled.any():
-            try:  # numbers sort as numbers, empty cells last
-                numbers = pc.cast(
-                    pc.utf8_trim_whitespace(values.filter(pa.array(filled))), pa.float64()
-                )
-            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                pass
-            else:
-                full = np.full(n, -np.inf if descending else np.inf)
-                full[filled] = np.asarray(numbers)
-                keys = pa.array(full)
-        direction = "descending" if descending else "ascending"
-        ranks = pc.rank(keys, sort_keys=direction, tiebreaker="first")
-        return np.asarray(ranks, dtype=np.int64)
+            self._apply_order(None)
+            return
+        values = self.edits.column(self._columns[column - 1])
+        if len(values) < SORT_ASIDE_ROWS:
+            self._apply_order(by_column(values, descending=descending))
+            return
+        request = self._sort_request
+        self._set_sorting(True)
+        self._workers.start(
+            lambda _report: (request, by_column(values, descending=descending)),
+            "sorting the rows",
+            finished=self._on_sorted,
+            failed=self._on_sort_failed,
+        )
+
+    @Slot(object)
+    def _on_sorted(self, answer: object) -> None:
+        request, place = cast("tuple[int, npt.NDArray[np.int64]]", answer)  # what sort() started
+        if request == self._sort_request and self._edits is not None:
+            self._apply_order(place)
+
+    @Slot(object)
+    def _on_sort_failed(self, _error: object) -> None:
+        self._set_sorting(False)  # the rows stay in their order; the worker logged the cause
+
+    def _apply_order(self, place: npt.NDArray[np.int64] | None) -> None:
+        self._sort_key = place
+        self._relayout()
+        self._set_sorting(False)
+
+    def _set_sorting(self, busy: bool) -> None:
+        if busy != self._sorting_aside:
+            self._sorting_aside = busy
+            self.sorting.emit(busy)
+
+    @property
+    def sorting_aside(self) -> bool:
+        """Whether a big table's order is being computed."""
+        return self._sorting_aside

@@ -94,10 +94,12 @@ class ReviewPage(QWidget):
         self._edits: ReviewEdits | None = None
         self._workers = Workers(self)
         self._exporting = ""
+        self._sorting_note = ""
         self.model = ReviewModel(self._undo_stack, self)
         self.issues = IssuesModel(self)
         self._build()
         self.model.changed.connect(self._on_changed)
+        self.model.sorting.connect(self._on_sorting)
         self._undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self._undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self._undo_stack.undoTextChanged.connect(self._on_undo_text)
@@ -406,6 +408,16 @@ class ReviewPage(QWidget):
         self._show_counts()
         self.status.clear()
         self.edited.emit()
+
+    @Slot(bool)
+    def _on_sorting(self, busy: bool) -> None:
+        """A big table is sorted aside: say so, and keep the rows readable meanwhile."""
+        if busy:
+            rows = QLocale().toString(self.model.rowCount())
+            self._sorting_note = self.tr("Sorting {rows} rows…").format(rows=rows)
+            self.status.setText(self._sorting_note)
+        elif self.status.text() == self._sorting_note:  # not a newer message
+            self.status.clear()
 
     @Slot(object)
     def _on_grouped(self, done: object) -> None:
