@@ -114,11 +114,8 @@ class ReviewEdits:
             base = self.result.table
             frame = base.frame.copy(deep=False)
             for column, cells in self._edits.items():
-                if not cells:
-                    continue
-                positions = sorted(cells)
-                values = _patched(self.original(column), positions, [cells[p] for p in positions])
-                frame[column] = as_series(values, index=frame.index)
+                if cells:
+                    frame[column] = as_series(self.column(column), index=frame.index)
             self._table = replace(base, frame=frame)
         return self._table
 
