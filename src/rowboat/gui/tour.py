@@ -23,6 +23,7 @@ from rowboat.core.submit.journal import Journal
 from rowboat.core.submit.runner import RunSettings
 from rowboat.gui.assets import sample_file
 from rowboat.gui.connection_access import ConnectionAccess
+from rowboat.gui.models.review_model import RowFilter
 from rowboat.gui.sandbox_service import SandboxService
 from rowboat.gui.view_state import ViewState
 from rowboat.gui.widgets.step_bar import Step
@@ -102,9 +103,10 @@ def close_tour_window(window: MainWindow) -> None:
 
 
 def run_tour(out_dir: Path, path: Path | None = None, endpoint_id: str = DEFAULT_ENDPOINT) -> int:
-    """Save open.png, target.png, map.png, review.png, submit.png (the import sent to the tour's
-    Sandbox, with each row's outcome), history.png and connections.png into `out_dir`; 0 when
-    every step was reached, 2 (with a plain message on stderr) when one was not."""
+    """Save open.png, target.png, map.png, review.png (the invalid rows), submit.png (the
+    import sent to the tour's Sandbox, with each row's outcome), history.png and connections.png
+    into `out_dir`; 0 when every step was reached, 2 (with a plain message on stderr) when one
+    was not."""
     path = path or sample_file()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rowboat-tour-") as folder:
@@ -145,7 +147,10 @@ def _tour(window: MainWindow, out_dir: Path, path: Path, endpoint_id: str) -> in
         failures.append("the rows were not checked in time")
     _save(window, out_dir, "map")
     if window.go_to(Step.REVIEW):
+        page = window.review_step.page
+        page.set_filter(RowFilter.INVALID)  # the rows to fix: what the step is for
         _save(window, out_dir, "review")
+        page.set_filter(RowFilter.ALL)
     else:
         failures.append("the review step could not be reached")
     if window.go_to(Step.SUBMIT):
